@@ -1,0 +1,159 @@
+using HealthChecks.Warmup.Crawling;
+using HealthChecks.Warmup.Discovery;
+using HealthChecks.Warmup.Fetching.InProcess;
+using HealthChecks.Warmup.Reporting;
+using HealthChecks.Warmup.Rules;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace HealthChecks.Warmup.Coordination;
+
+/// <summary>
+/// Owns one registration's warm-up: runs one attempt at a time, retries a failed one after an
+/// exponential backoff (Polly), and latches success. Probes only read <see cref="Snapshot"/>.
+/// </summary>
+internal sealed class WarmupCoordinator(
+    string name,
+    SiteWarmupOptions options,
+    InProcessApplication application,
+    IServer server,
+    TimeProvider time,
+    ILogger<WarmupCoordinator> logger)
+{
+    private WarmupSnapshot _snapshot = WarmupSnapshot.Initial;
+    private int _attempt;
+    private int _verboseLoggedAttempt;
+
+    public string Name { get; } = name;
+
+    public WarmupSnapshot Snapshot => Volatile.Read(ref _snapshot);
+
+    /// <summary>Warms the site until it succeeds or <paramref name="stopping"/> is cancelled. Never throws.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        var retry = new ResiliencePipelineBuilder<WarmupSnapshot> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<WarmupSnapshot>
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.State == WarmupState.Failed),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryDelay,
+                MaxDelay = options.MaxRetryDelay,
+                OnRetry = args =>
+                {
+                    Publish(Snapshot with { NextAttemptAt = time.GetUtcNow() + args.RetryDelay });
+                    WarmupLog.RetryScheduled(logger, Name, (long)args.RetryDelay.TotalMilliseconds, args.AttemptNumber + 2);
+                    return default;
+                },
+            })
+            .Build();
+        try
+        {
+            await retry.ExecuteAsync(AttemptAsync, stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            if (Snapshot.State != WarmupState.Succeeded)
+            {
+                Publish(Snapshot with { State = WarmupState.Stopped, NextAttemptAt = null });
+                WarmupLog.Cancelled(logger, Name);
+            }
+        }
+    }
+
+    private async ValueTask<WarmupSnapshot> AttemptAsync(CancellationToken stopping)
+    {
+        var attempt = ++_attempt;
+        var origin = EntryPointDiscovery.SiteOrigin(server);
+        var entries = EntryPointDiscovery.EntryPages(origin, options);
+        var crawler = new Crawler(Name, options, new InProcessFetcher(application, options, time), time, logger);
+        Publish(Snapshot with { State = WarmupState.Warming, Attempt = attempt, Progress = crawler.Progress, NextAttemptAt = null });
+        WarmupLog.WarmupStarted(logger, Name, attempt, entries.Count, origin);
+
+        using var progressLogging = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var progressLog = LogProgressAsync(crawler.Progress, progressLogging.Token);
+        try
+        {
+            if (application.Pipeline is null)
+            {
+                throw new InvalidOperationException(
+                    "The application's request pipeline was not captured: AddSiteWarmup needs an ASP.NET Core web host (WebApplication or ConfigureWebHost).");
+            }
+            var report = await crawler.RunAsync(attempt, new SiteScope(origin), entries, stopping);
+            return Publish(Judge(report));
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            WarmupLog.CrawlerError(logger, Name, attempt, ex);
+            return Publish(Snapshot with { State = WarmupState.Failed, Failures = [], CrawlerError = $"{ex.GetType().Name}: {ex.Message}" });
+        }
+        finally
+        {
+            await progressLogging.CancelAsync();
+            await progressLog;
+        }
+    }
+
+    private WarmupSnapshot Judge(WarmupReport report)
+    {
+        var counts = report.Counts;
+        var failures = FailureRules.Failures(report, options.IgnoreResourceServerErrors);
+        var durationMs = (long)report.Duration.TotalMilliseconds;
+        if (failures.Count == 0)
+        {
+            WarmupLog.WarmupSucceeded(logger, Name, counts.Done, counts.Succeeded, counts.ClientErrors, counts.ServerErrors, counts.Errors, counts.OutOfScope, durationMs);
+            // Latched: keep the counts, release the per-URL outcomes.
+            var summary = new WarmupReport(report.Attempt, report.Origin, report.Duration, counts, []);
+            return Snapshot with { State = WarmupState.Succeeded, LastReport = summary, Failures = [], CrawlerError = null };
+        }
+        WarmupLog.WarmupFailed(logger, Name, report.Attempt, failures.Count, failures[0].Describe(), counts.Done, durationMs);
+        return Snapshot with { State = WarmupState.Failed, LastReport = report, Failures = failures, CrawlerError = null };
+    }
+
+    private async Task LogProgressAsync(CrawlProgress progress, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(options.ProgressInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                WarmupLog.Progress(logger, Name, progress.Done, progress.Admitted);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The attempt ended.
+        }
+    }
+
+    /// <summary>
+    /// Logs the per-URL outcomes of the last finished attempt for a probe that asked (<c>?verbose=yes</c>),
+    /// once per attempt, so that repeated probes cannot flood the log.
+    /// </summary>
+    public void LogOutcomesForProbe()
+    {
+        if (Snapshot.LastReport is not { } report || Interlocked.Exchange(ref _verboseLoggedAttempt, report.Attempt) == report.Attempt)
+        {
+            return;
+        }
+        WarmupLog.ProbeVerbose(logger, Name, report.Attempt, report.Outcomes.Count);
+        foreach (var outcome in report.Outcomes)
+        {
+            WarmupLog.ProbeUrlOutcome(logger, outcome.Kind, outcome.Url, outcome.Result,
+                (long)outcome.Duration.TotalMilliseconds, outcome.Depth, outcome.Referrer);
+        }
+    }
+
+    private WarmupSnapshot Publish(WarmupSnapshot snapshot)
+    {
+        Volatile.Write(ref _snapshot, snapshot);
+        return snapshot;
+    }
+}

@@ -1,0 +1,30 @@
+using System.Collections.Concurrent;
+using HealthChecks.Warmup.Fetching.InProcess;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HealthChecks.Warmup.Coordination;
+
+/// <summary>The names given to <c>AddSiteWarmup</c>, one coordinator each.</summary>
+internal sealed class WarmupRegistrations
+{
+    public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>One coordinator per registration name, made on first use and shared by its health check and the hosted service.</summary>
+internal sealed class WarmupCoordinators(IServiceProvider services, IOptions<WarmupRegistrations> registrations)
+{
+    private readonly ConcurrentDictionary<string, WarmupCoordinator> _coordinators = new(StringComparer.Ordinal);
+
+    public IEnumerable<WarmupCoordinator> All => registrations.Value.Names.Select(Get);
+
+    public WarmupCoordinator Get(string name) => _coordinators.GetOrAdd(name, static (name, services) => new WarmupCoordinator(
+        name,
+        services.GetRequiredService<IOptionsMonitor<SiteWarmupOptions>>().Get(name),
+        services.GetRequiredService<InProcessApplication>(),
+        services.GetRequiredService<IServer>(),
+        services.GetRequiredService<TimeProvider>(),
+        services.GetRequiredService<ILogger<WarmupCoordinator>>()), services);
+}

@@ -1,0 +1,40 @@
+using HealthChecks.Warmup.Reporting;
+
+namespace HealthChecks.Warmup.Coordination;
+
+/// <summary>Where a registration's warm-up stands.</summary>
+internal enum WarmupState
+{
+    /// <summary>The application has not started yet.</summary>
+    NotStarted,
+    /// <summary>An attempt is running.</summary>
+    Warming,
+    /// <summary>The last attempt failed; the next starts after a backoff delay.</summary>
+    Failed,
+    /// <summary>The site is warm, for good.</summary>
+    Succeeded,
+    /// <summary>The application stopped before the site was warm.</summary>
+    Stopped,
+}
+
+/// <summary>
+/// An immutable picture of a warm-up, swapped whole by the coordinator and read by probes without locks.
+/// </summary>
+/// <param name="State">Where it stands.</param>
+/// <param name="Attempt">The number of the running or last attempt; 0 before the first.</param>
+/// <param name="Progress">Live counters of the running attempt, or the final ones of the last.</param>
+/// <param name="LastReport">The last finished attempt; after success, its counts only.</param>
+/// <param name="Failures">What made the last finished attempt fail.</param>
+/// <param name="CrawlerError">An error of the warm-up itself, not of a URL.</param>
+/// <param name="NextAttemptAt">When the next attempt starts, after a failure.</param>
+internal sealed record WarmupSnapshot(
+    WarmupState State,
+    int Attempt,
+    CrawlProgress? Progress,
+    WarmupReport? LastReport,
+    IReadOnlyList<UrlOutcome> Failures,
+    string? CrawlerError,
+    DateTimeOffset? NextAttemptAt)
+{
+    public static WarmupSnapshot Initial { get; } = new(WarmupState.NotStarted, 0, null, null, [], null, null);
+}

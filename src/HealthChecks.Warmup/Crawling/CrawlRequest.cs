@@ -1,0 +1,17 @@
+namespace HealthChecks.Warmup.Crawling;
+
+/// <summary>Whether a URL was reached as a page (a link) or as a resource of a page or stylesheet.</summary>
+internal enum UrlKind
+{
+    Page,
+    Resource,
+}
+
+/// <summary>One URL the frontier admitted, with how it was reached.</summary>
+/// <param name="Url">The absolute, normalised URL (no fragment).</param>
+/// <param name="Kind">Page or resource.</param>
+/// <param name="Depth">Link hops from an entry page; resources have the depth of the page that uses them.</param>
+/// <param name="Referrer">The page, stylesheet or redirect that led here; <see langword="null"/> for entry pages.</param>
+/// <param name="IsEntry">An entry page, or where an entry page redirected to.</param>
+/// <param name="RedirectHops">How many redirects led here.</param>
+internal sealed record CrawlRequest(Uri Url, UrlKind Kind, int Depth, Uri? Referrer, bool IsEntry, int RedirectHops);

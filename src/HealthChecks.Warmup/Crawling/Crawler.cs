@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using HealthChecks.Warmup.Extraction;
+using HealthChecks.Warmup.Fetching;
+using HealthChecks.Warmup.Reporting;
+using Microsoft.Extensions.Logging;
+
+namespace HealthChecks.Warmup.Crawling;
+
+/// <summary>
+/// One warm-up attempt: workers take URLs from the frontier, fetch them, record the outcome and offer
+/// back what the HTML or CSS references, until nothing is left, the deadline passes or the app stops.
+/// </summary>
+internal sealed class Crawler(string registration, SiteWarmupOptions options, IFetcher fetcher, TimeProvider time, ILogger logger)
+{
+    private static readonly HashSet<int> s_redirects = [301, 302, 303, 307, 308];
+    private readonly ConcurrentQueue<UrlOutcome> _outcomes = new();
+    private readonly LogLevel _detail = options.Verbose ? LogLevel.Information : LogLevel.Debug;
+
+    /// <summary>Live counters, for probes while the crawl runs.</summary>
+    public CrawlProgress Progress { get; } = new();
+
+    /// <summary>
+    /// Crawls from <paramref name="entries"/>. Ends normally when done or at the deadline; throws
+    /// <see cref="OperationCanceledException"/> only when <paramref name="stopping"/> is cancelled.
+    /// </summary>
+    public async Task<WarmupReport> RunAsync(int attempt, SiteScope scope, IReadOnlyList<Uri> entries, CancellationToken stopping)
+    {
+        var started = time.GetTimestamp();
+        using var deadline = new CancellationTokenSource(options.Deadline, time);
+        using var crawl = CancellationTokenSource.CreateLinkedTokenSource(stopping, deadline.Token);
+
+        var frontier = new Frontier(scope, options, Progress);
+        foreach (var entry in entries)
+        {
+            frontier.Offer(new CrawlRequest(entry, UrlKind.Page, Depth: 0, Referrer: null, IsEntry: true, RedirectHops: 0));
+        }
+        frontier.SeedingDone();
+
+        var workers = new Task[Math.Max(1, options.MaxConcurrency)];
+        for (var i = 0; i < workers.Length; i++)
+        {
+            workers[i] = WorkAsync(frontier, crawl.Token);
+        }
+        try
+        {
+            await Task.WhenAll(workers);
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested && deadline.IsCancellationRequested)
+        {
+            if (Progress.Reached(WarmupLimits.Deadline))
+            {
+                WarmupLog.LimitReached(logger, registration, WarmupLimits.Deadline);
+            }
+        }
+        return new WarmupReport(attempt, scope.Origin, time.GetElapsedTime(started), Progress, [.. _outcomes]);
+    }
+
+    private async Task WorkAsync(Frontier frontier, CancellationToken cancellationToken)
+    {
+        // Yield first so that starting the workers never runs a request on the caller's thread.
+        await Task.Yield();
+        var links = new List<ExtractedLink>();
+        await foreach (var request in frontier.Queue.ReadAllAsync(cancellationToken))
+        {
+            try
+            {
+                await VisitAsync(request, frontier, links, cancellationToken);
+            }
+            finally
+            {
+                frontier.Done();
+            }
+        }
+    }
+
+    private async Task VisitAsync(CrawlRequest request, Frontier frontier, List<ExtractedLink> links, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var response = await fetcher.FetchAsync(request, cancellationToken);
+        var outcome = new UrlOutcome(request.Url, request.Kind, request.Depth, request.Referrer, request.IsEntry,
+            response.StatusCode, response.Failure, response.Error, time.GetElapsedTime(started));
+        Record(outcome);
+
+        if (response.Failure != FetchFailure.None || response.StatusCode is not { } status)
+        {
+            return;
+        }
+        if (s_redirects.Contains(status))
+        {
+            FollowRedirect(request, response.Location, frontier);
+            return;
+        }
+        if (response.BodyTruncated && Progress.Reached(WarmupLimits.MaxParsedBytes))
+        {
+            WarmupLog.LimitReached(logger, registration, WarmupLimits.MaxParsedBytes);
+        }
+
+        links.Clear();
+        try
+        {
+            LinkExtractor.Extract(request.Url, response, links);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Markup the parser cannot read is the page's problem, not the warm-up's: keep going.
+            WarmupLog.ExtractionFailed(logger, request.Url, ex);
+            return;
+        }
+        foreach (var link in links)
+        {
+            var next = link.Role switch
+            {
+                LinkRole.Page => new CrawlRequest(link.Url, UrlKind.Page, request.Depth + 1, request.Url, IsEntry: false, RedirectHops: 0),
+                LinkRole.Refresh => new CrawlRequest(link.Url, UrlKind.Page, request.Depth, request.Url, request.IsEntry, RedirectHops: 0),
+                _ => new CrawlRequest(link.Url, UrlKind.Resource, request.Depth, request.Url, IsEntry: false, RedirectHops: 0),
+            };
+            Offer(frontier, next);
+        }
+    }
+
+    private void FollowRedirect(CrawlRequest request, string? location, Frontier frontier)
+    {
+        if (LinkResolver.Resolve(request.Url, location) is not { } target)
+        {
+            return;
+        }
+        if (request.RedirectHops >= options.MaxRedirects)
+        {
+            if (Progress.Reached(WarmupLimits.MaxRedirects))
+            {
+                WarmupLog.LimitReached(logger, registration, WarmupLimits.MaxRedirects);
+            }
+            return;
+        }
+        frontier.Scope.TryAdmitHttpsRedirect(request.Url, target);
+        Offer(frontier, request with { Url = target, Referrer = request.Url, RedirectHops = request.RedirectHops + 1 });
+    }
+
+    private void Offer(Frontier frontier, CrawlRequest request)
+    {
+        switch (frontier.Offer(request))
+        {
+            case Admission.OutOfScope:
+                WarmupLog.OutOfScope(logger, _detail, request.Url, request.Referrer);
+                break;
+            case Admission.Excluded:
+                WarmupLog.Excluded(logger, _detail, request.Url, request.Referrer);
+                break;
+            case Admission.OverLimit when Progress.OverLimit == 1:
+                WarmupLog.LimitReached(logger, registration, WarmupLimits.MaxUrls);
+                break;
+        }
+    }
+
+    private void Record(UrlOutcome outcome)
+    {
+        _outcomes.Enqueue(outcome);
+        Progress.CountDone(outcome);
+        var durationMs = (long)outcome.Duration.TotalMilliseconds;
+        if (outcome.Failure != FetchFailure.None || outcome.StatusCode >= 500)
+        {
+            WarmupLog.UrlFailed(logger, outcome.Kind, outcome.Url, outcome.StatusCode, outcome.Error ?? outcome.Failure.ToString(), outcome.Referrer);
+        }
+        else if (outcome.StatusCode >= 400)
+        {
+            WarmupLog.UrlClientError(logger, outcome.Kind, outcome.Url, outcome.StatusCode, outcome.Referrer);
+        }
+        else
+        {
+            WarmupLog.UrlFetched(logger, _detail, outcome.Kind, outcome.Url, outcome.StatusCode, durationMs, outcome.Referrer);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.IO.Enumeration;
+using System.Threading.Channels;
+using HealthChecks.Warmup.Reporting;
+
+namespace HealthChecks.Warmup.Crawling;
+
+/// <summary>What the frontier did with an offered URL.</summary>
+internal enum Admission
+{
+    Admitted,
+    Duplicate,
+    OutOfScope,
+    Excluded,
+    TooDeep,
+    QueryNotFollowed,
+    OverLimit,
+}
+
+/// <summary>
+/// Decides which URLs are requested — once each, inside the site, within depth and count limits —
+/// and queues them for the workers. The queue completes when every admitted URL is done.
+/// </summary>
+internal sealed class Frontier
+{
+    private readonly SiteWarmupOptions _options;
+    private readonly CrawlProgress _progress;
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly Channel<CrawlRequest> _queue = Channel.CreateUnbounded<CrawlRequest>();
+    // Admitted and not yet done, plus one held while the entry pages are being offered.
+    private int _pending = 1;
+
+    public Frontier(SiteScope scope, SiteWarmupOptions options, CrawlProgress progress)
+    {
+        Scope = scope;
+        _options = options;
+        _progress = progress;
+    }
+
+    public SiteScope Scope { get; }
+
+    public ChannelReader<CrawlRequest> Queue => _queue.Reader;
+
+    public Admission Offer(CrawlRequest request)
+    {
+        var url = request.Url;
+        if (request.Kind == UrlKind.Page && !request.IsEntry)
+        {
+            if (request.Depth > _options.MaxDepth)
+            {
+                return Admission.TooDeep;
+            }
+            if (url.Query.Length > 0 && !_options.FollowPageLinksWithQuery)
+            {
+                return Admission.QueryNotFollowed;
+            }
+        }
+        if (!Scope.Contains(url))
+        {
+            _progress.CountOutOfScope();
+            return Admission.OutOfScope;
+        }
+        if (IsExcluded(url))
+        {
+            _progress.CountExcluded();
+            return Admission.Excluded;
+        }
+        lock (_seen)
+        {
+            if (!_seen.Add(url.AbsoluteUri))
+            {
+                return Admission.Duplicate;
+            }
+            if (_progress.Admitted >= _options.MaxUrls)
+            {
+                _progress.CountOverLimit();
+                return Admission.OverLimit;
+            }
+            _progress.CountAdmitted();
+            Interlocked.Increment(ref _pending);
+        }
+        _queue.Writer.TryWrite(request);
+        return Admission.Admitted;
+    }
+
+    /// <summary>The entry pages are all offered: the crawl may end once the queue drains.</summary>
+    public void SeedingDone() => Release();
+
+    /// <summary>A worker finished an admitted URL (and offered what it found).</summary>
+    public void Done() => Release();
+
+    private void Release()
+    {
+        if (Interlocked.Decrement(ref _pending) == 0)
+        {
+            _queue.Writer.TryComplete();
+        }
+    }
+
+    private bool IsExcluded(Uri url)
+    {
+        var path = url.AbsolutePath;
+        foreach (var pattern in _options.ExcludedPaths)
+        {
+            if (FileSystemName.MatchesSimpleExpression(pattern, path, ignoreCase: true))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

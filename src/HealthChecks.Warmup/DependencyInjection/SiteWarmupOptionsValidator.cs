@@ -1,0 +1,69 @@
+using HealthChecks.Warmup;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Checks the options when the application starts, naming the configuration key at fault.</summary>
+internal sealed class SiteWarmupOptionsValidator : IValidateOptions<SiteWarmupOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SiteWarmupOptions options)
+    {
+        var errors = new List<string>();
+        void Range(string key, double value, double min, double max, string shown)
+        {
+            if (value < min || value > max)
+            {
+                errors.Add($"{SiteWarmupOptions.ConfigurationSection}:{key} must be {shown} (was {value}).");
+            }
+        }
+        void Duration(string key, TimeSpan value, TimeSpan min, TimeSpan max)
+        {
+            if (value < min || value > max)
+            {
+                errors.Add($"{SiteWarmupOptions.ConfigurationSection}:{key} must be between {min} and {max} (was {value}).");
+            }
+        }
+
+        if (options.EntryPaths is null || options.EntryPaths.Count is 0 or > 1000)
+        {
+            errors.Add($"{SiteWarmupOptions.ConfigurationSection}:EntryPaths must name between 1 and 1000 paths such as \"/\".");
+        }
+        else
+        {
+            foreach (var path in options.EntryPaths)
+            {
+                if (!IsSitePath(path))
+                {
+                    errors.Add($"{SiteWarmupOptions.ConfigurationSection}:EntryPaths has \"{path}\": an entry path starts with a single '/' and names a path on this site, not another host.");
+                }
+            }
+        }
+
+        foreach (var pattern in options.ExcludedPaths ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(pattern))
+            {
+                errors.Add($"{SiteWarmupOptions.ConfigurationSection}:ExcludedPaths has an empty pattern.");
+            }
+        }
+
+        Range(nameof(options.MaxDepth), options.MaxDepth, 0, 100, "between 0 and 100");
+        Range(nameof(options.MaxConcurrency), options.MaxConcurrency, 1, 256, "between 1 and 256");
+        Range(nameof(options.MaxUrls), options.MaxUrls, 1, 10_000_000, "between 1 and 10000000");
+        Range(nameof(options.MaxParsedBytes), options.MaxParsedBytes, 1024, 1024 * 1024 * 1024, "between 1024 and 1073741824");
+        Range(nameof(options.MaxRedirects), options.MaxRedirects, 0, 50, "between 0 and 50");
+        Duration(nameof(options.RequestTimeout), options.RequestTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+        Duration(nameof(options.Deadline), options.Deadline, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        Duration(nameof(options.RetryDelay), options.RetryDelay, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
+        Duration(nameof(options.MaxRetryDelay), options.MaxRetryDelay, options.RetryDelay, TimeSpan.FromDays(1));
+        Duration(nameof(options.ProgressInterval), options.ProgressInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static bool IsSitePath(string? path) =>
+        !string.IsNullOrEmpty(path)
+        && path[0] == '/'
+        && (path.Length == 1 || (path[1] != '/' && path[1] != '\\'))
+        && path.IndexOfAny(['\r', '\n', '\t', '\\']) < 0;
+}

@@ -1,0 +1,325 @@
+using System.Globalization;
+using System.Text;
+
+namespace HealthChecks.Warmup.Extraction;
+
+/// <summary>
+/// Finds the URLs a stylesheet loads: <c>url(…)</c> unquoted, single- or double-quoted (in any
+/// property, <c>@font-face src</c> included), <c>@import "…"</c> and <c>@import url(…)</c>, and the
+/// strings of <c>image-set()</c> and <c>-webkit-image-set()</c>. Comments, strings and escapes are read
+/// as CSS Syntax Level 3 tokenizes them, in one linear pass.
+/// </summary>
+/// <remarks>
+/// Hand-written rather than AngleSharp.Css: that parser drops <c>-webkit-image-set</c>, keeps
+/// <c>@font-face src</c> as raw text and builds a whole object model we would throw away. Link checkers
+/// such as lychee and linkchecker scan the same way.
+/// </remarks>
+internal static class CssUrlScanner
+{
+    public static void Scan(ReadOnlySpan<char> css, List<string> urls)
+    {
+        var i = 0;
+        var importPending = false;
+        var parenDepth = 0;
+        // Paren depths at which an image-set() is open: its strings are URLs.
+        var imageSets = new Stack<int>();
+
+        while (i < css.Length)
+        {
+            var c = css[i];
+            if (c == '/' && i + 1 < css.Length && css[i + 1] == '*')
+            {
+                var end = css[(i + 2)..].IndexOf("*/");
+                i = end < 0 ? css.Length : i + 2 + end + 2;
+            }
+            else if (c is '"' or '\'')
+            {
+                var value = ConsumeString(css, ref i);
+                if (value is not null && (importPending || (imageSets.Count > 0 && imageSets.Peek() == parenDepth)))
+                {
+                    urls.Add(value);
+                }
+                importPending = false;
+            }
+            else if (c == '@' && i + 1 < css.Length && StartsName(css, i + 1))
+            {
+                i++;
+                var keyword = ConsumeName(css, ref i);
+                importPending = keyword.Equals("import", StringComparison.OrdinalIgnoreCase);
+            }
+            else if (StartsName(css, i))
+            {
+                var name = ConsumeName(css, ref i);
+                if (i < css.Length && css[i] == '(')
+                {
+                    i++;
+                    if (name.Equals("url", StringComparison.OrdinalIgnoreCase))
+                    {
+                        var url = ConsumeUrl(css, ref i);
+                        if (!string.IsNullOrEmpty(url))
+                        {
+                            urls.Add(url);
+                        }
+                        importPending = false;
+                    }
+                    else
+                    {
+                        parenDepth++;
+                        if (name.Equals("image-set", StringComparison.OrdinalIgnoreCase)
+                            || name.Equals("-webkit-image-set", StringComparison.OrdinalIgnoreCase))
+                        {
+                            imageSets.Push(parenDepth);
+                        }
+                    }
+                }
+            }
+            else
+            {
+                switch (c)
+                {
+                    case '(':
+                        parenDepth++;
+                        break;
+                    case ')':
+                        if (imageSets.Count > 0 && imageSets.Peek() == parenDepth)
+                        {
+                            imageSets.Pop();
+                        }
+                        parenDepth = Math.Max(0, parenDepth - 1);
+                        break;
+                    case ';' or '{' or '}':
+                        importPending = false;
+                        break;
+                }
+                i++;
+            }
+        }
+    }
+
+    /// <summary>Reads a quoted string starting at its quote; <see langword="null"/> for a bad string (raw newline).</summary>
+    private static string? ConsumeString(ReadOnlySpan<char> css, ref int i)
+    {
+        var quote = css[i++];
+        var value = new StringBuilder();
+        while (i < css.Length)
+        {
+            var c = css[i];
+            if (c == quote)
+            {
+                i++;
+                return value.ToString();
+            }
+            if (c is '\n' or '\r' or '\f')
+            {
+                // A bad string: the newline is left for the main loop.
+                return null;
+            }
+            if (c == '\\')
+            {
+                if (i + 1 >= css.Length)
+                {
+                    i++;
+                    continue;
+                }
+                if (css[i + 1] is '\n' or '\r' or '\f')
+                {
+                    // An escaped newline continues the string.
+                    i += css[i + 1] == '\r' && i + 2 < css.Length && css[i + 2] == '\n' ? 3 : 2;
+                    continue;
+                }
+                i++;
+                AppendEscape(css, ref i, value);
+                continue;
+            }
+            value.Append(c);
+            i++;
+        }
+        return value.ToString();
+    }
+
+    /// <summary>Reads what follows <c>url(</c> up to and including its <c>)</c>; <see langword="null"/> for a bad URL.</summary>
+    private static string? ConsumeUrl(ReadOnlySpan<char> css, ref int i)
+    {
+        SkipWhitespace(css, ref i);
+        if (i < css.Length && css[i] is '"' or '\'')
+        {
+            var quoted = ConsumeString(css, ref i);
+            SkipWhitespace(css, ref i);
+            if (i < css.Length && css[i] == ')')
+            {
+                i++;
+                return quoted;
+            }
+            SkipBadUrl(css, ref i);
+            return null;
+        }
+
+        var value = new StringBuilder();
+        while (i < css.Length)
+        {
+            var c = css[i];
+            if (c == ')')
+            {
+                i++;
+                return value.ToString();
+            }
+            if (IsWhitespace(c))
+            {
+                SkipWhitespace(css, ref i);
+                if (i >= css.Length || css[i] == ')')
+                {
+                    i = Math.Min(i + 1, css.Length);
+                    return value.ToString();
+                }
+                SkipBadUrl(css, ref i);
+                return null;
+            }
+            if (c is '"' or '\'' or '(' || IsNonPrintable(c))
+            {
+                SkipBadUrl(css, ref i);
+                return null;
+            }
+            if (c == '\\')
+            {
+                if (i + 1 < css.Length && css[i + 1] is not ('\n' or '\r' or '\f'))
+                {
+                    i++;
+                    AppendEscape(css, ref i, value);
+                    continue;
+                }
+                SkipBadUrl(css, ref i);
+                return null;
+            }
+            value.Append(c);
+            i++;
+        }
+        return value.ToString();
+    }
+
+    private static void SkipBadUrl(ReadOnlySpan<char> css, ref int i)
+    {
+        while (i < css.Length)
+        {
+            var c = css[i++];
+            if (c == ')')
+            {
+                return;
+            }
+            if (c == '\\' && i < css.Length)
+            {
+                i++;
+            }
+        }
+    }
+
+    private static string ConsumeName(ReadOnlySpan<char> css, ref int i)
+    {
+        var start = i;
+        var plain = true;
+        while (i < css.Length)
+        {
+            var c = css[i];
+            if (IsNameChar(c))
+            {
+                i++;
+            }
+            else if (c == '\\' && i + 1 < css.Length && css[i + 1] is not ('\n' or '\r' or '\f'))
+            {
+                plain = false;
+                i += 2;
+            }
+            else
+            {
+                break;
+            }
+        }
+        if (plain)
+        {
+            return css[start..i].ToString();
+        }
+
+        // Rare: decode the escapes of the name.
+        var value = new StringBuilder();
+        for (var j = start; j < i;)
+        {
+            if (css[j] == '\\')
+            {
+                j++;
+                AppendEscape(css[..i], ref j, value);
+            }
+            else
+            {
+                value.Append(css[j++]);
+            }
+        }
+        return value.ToString();
+    }
+
+    /// <summary>Decodes the escape whose backslash is just before <paramref name="i"/>.</summary>
+    private static void AppendEscape(ReadOnlySpan<char> css, ref int i, StringBuilder value)
+    {
+        if (i >= css.Length)
+        {
+            value.Append('\uFFFD');
+            return;
+        }
+        if (!char.IsAsciiHexDigit(css[i]))
+        {
+            value.Append(css[i++]);
+            return;
+        }
+        var start = i;
+        while (i < css.Length && i - start < 6 && char.IsAsciiHexDigit(css[i]))
+        {
+            i++;
+        }
+        var code = int.Parse(css[start..i], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+        if (i < css.Length && IsWhitespace(css[i]))
+        {
+            i += css[i] == '\r' && i + 1 < css.Length && css[i + 1] == '\n' ? 2 : 1;
+        }
+        if (code == 0 || code > 0x10FFFF || code is >= 0xD800 and <= 0xDFFF)
+        {
+            value.Append('\uFFFD');
+        }
+        else
+        {
+            value.Append(char.ConvertFromUtf32(code));
+        }
+    }
+
+    private static bool StartsName(ReadOnlySpan<char> css, int i)
+    {
+        var c = css[i];
+        if (IsNameStart(c))
+        {
+            return true;
+        }
+        if (c == '\\')
+        {
+            return i + 1 < css.Length && css[i + 1] is not ('\n' or '\r' or '\f');
+        }
+        if (c == '-' && i + 1 < css.Length)
+        {
+            var next = css[i + 1];
+            return IsNameStart(next) || next == '-' || (next == '\\' && i + 2 < css.Length && css[i + 2] is not ('\n' or '\r' or '\f'));
+        }
+        return false;
+    }
+
+    private static bool IsNameStart(char c) => char.IsAsciiLetter(c) || c == '_' || c >= 0x80;
+
+    private static bool IsNameChar(char c) => IsNameStart(c) || char.IsAsciiDigit(c) || c == '-';
+
+    private static bool IsWhitespace(char c) => c is ' ' or '\t' or '\n' or '\r' or '\f';
+
+    private static bool IsNonPrintable(char c) => c is <= '\u0008' or '\u000B' or (>= '\u000E' and <= '\u001F') or '\u007F';
+
+    private static void SkipWhitespace(ReadOnlySpan<char> css, ref int i)
+    {
+        while (i < css.Length && IsWhitespace(css[i]))
+        {
+            i++;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using HealthChecks.Warmup.Fetching;
+
+namespace HealthChecks.Warmup.Reporting;
+
+/// <summary>
+/// Live counters of one warm-up, updated by the frontier and the workers and read by probes at any
+/// moment without locks.
+/// </summary>
+internal sealed class CrawlProgress
+{
+    private int _admitted;
+    private int _done;
+    private int _succeeded;
+    private int _clientErrors;
+    private int _serverErrors;
+    private int _errors;
+    private int _outOfScope;
+    private int _excluded;
+    private int _overLimit;
+    private int _limits;
+
+    /// <summary>URLs admitted to the crawl: requested or waiting to be.</summary>
+    public int Admitted => Volatile.Read(ref _admitted);
+
+    /// <summary>URLs requested and answered (or failed).</summary>
+    public int Done => Volatile.Read(ref _done);
+
+    /// <summary>2xx and 3xx answers.</summary>
+    public int Succeeded => Volatile.Read(ref _succeeded);
+
+    /// <summary>4xx answers.</summary>
+    public int ClientErrors => Volatile.Read(ref _clientErrors);
+
+    /// <summary>5xx answers.</summary>
+    public int ServerErrors => Volatile.Read(ref _serverErrors);
+
+    /// <summary>Time-outs and exceptions.</summary>
+    public int Errors => Volatile.Read(ref _errors);
+
+    /// <summary>References to other origins or schemes, never requested.</summary>
+    public int OutOfScope => Volatile.Read(ref _outOfScope);
+
+    /// <summary>References matching an excluded path, never requested.</summary>
+    public int Excluded => Volatile.Read(ref _excluded);
+
+    /// <summary>URLs found after the URL limit was reached, never requested.</summary>
+    public int OverLimit => Volatile.Read(ref _overLimit);
+
+    public WarmupLimits LimitsReached => (WarmupLimits)Volatile.Read(ref _limits);
+
+    public void CountAdmitted() => Interlocked.Increment(ref _admitted);
+
+    public void CountOutOfScope() => Interlocked.Increment(ref _outOfScope);
+
+    public void CountExcluded() => Interlocked.Increment(ref _excluded);
+
+    public void CountOverLimit()
+    {
+        Interlocked.Increment(ref _overLimit);
+        Reached(WarmupLimits.MaxUrls);
+    }
+
+    /// <summary>Records that a limit was reached; returns <see langword="true"/> the first time.</summary>
+    public bool Reached(WarmupLimits limit) => (Interlocked.Or(ref _limits, (int)limit) & (int)limit) == 0;
+
+    public void CountDone(UrlOutcome outcome)
+    {
+        if (outcome.Failure != FetchFailure.None)
+        {
+            Interlocked.Increment(ref _errors);
+        }
+        else if (outcome.StatusCode >= 500)
+        {
+            Interlocked.Increment(ref _serverErrors);
+        }
+        else if (outcome.StatusCode >= 400)
+        {
+            Interlocked.Increment(ref _clientErrors);
+        }
+        else
+        {
+            Interlocked.Increment(ref _succeeded);
+        }
+        Interlocked.Increment(ref _done);
+    }
+}
+
+/// <summary>The limits a warm-up can reach; reaching one is reported, not a failure.</summary>
+[Flags]
+internal enum WarmupLimits
+{
+    None = 0,
+    /// <summary><see cref="SiteWarmupOptions.MaxUrls"/>.</summary>
+    MaxUrls = 1,
+    /// <summary><see cref="SiteWarmupOptions.Deadline"/>.</summary>
+    Deadline = 2,
+    /// <summary><see cref="SiteWarmupOptions.MaxRedirects"/>.</summary>
+    MaxRedirects = 4,
+    /// <summary><see cref="SiteWarmupOptions.MaxParsedBytes"/>.</summary>
+    MaxParsedBytes = 8,
+}

@@ -1,0 +1,32 @@
+using HealthChecks.Warmup.Crawling;
+using HealthChecks.Warmup.Fetching;
+
+namespace HealthChecks.Warmup.Reporting;
+
+/// <summary>What happened to one requested URL.</summary>
+internal sealed record UrlOutcome(
+    Uri Url,
+    UrlKind Kind,
+    int Depth,
+    Uri? Referrer,
+    bool IsEntry,
+    int? StatusCode,
+    FetchFailure Failure,
+    string? Error,
+    TimeSpan Duration)
+{
+    /// <summary>A short line for descriptions and logs: <c>http://h/x → 500 (from http://h/)</c>.</summary>
+    public string Describe()
+    {
+        var from = Referrer is null ? (IsEntry ? " (entry page)" : "") : $" (from {Referrer})";
+        return $"{Url} → {Result}{from}";
+    }
+
+    /// <summary>The status code, or what went wrong instead.</summary>
+    public string Result => Failure switch
+    {
+        FetchFailure.Timeout => "timed out",
+        FetchFailure.Exception => "failed: " + Error,
+        _ => StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no response",
+    };
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using HealthChecks.Warmup.Coordination;
+using HealthChecks.Warmup.Rules;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace HealthChecks.Warmup.Reporting;
+
+/// <summary>Turns a warm-up snapshot into the health check result the endpoint and the dashboard show.</summary>
+internal static class WarmupHealthResult
+{
+    /// <summary>How many failures the result names; the log has all of them.</summary>
+    public const int MaxFailuresShown = 10;
+
+    public static HealthCheckResult From(WarmupSnapshot snapshot, HealthStatus failureStatus, bool ignoreResourceServerErrors)
+    {
+        var data = Data(snapshot);
+        switch (snapshot.State)
+        {
+            case WarmupState.Succeeded:
+                return HealthCheckResult.Healthy(Warm(snapshot.LastReport!), data);
+            case WarmupState.NotStarted:
+                return new HealthCheckResult(failureStatus, "Waiting for the application to start.", data: data);
+            case WarmupState.Stopped:
+                return new HealthCheckResult(failureStatus, "The warm-up stopped: the application is shutting down.", data: data);
+        }
+
+        // Failed, or warming again after a failure: a probe that ignores resource server errors judges
+        // the last finished attempt by its own rule.
+        if (ignoreResourceServerErrors && snapshot is { LastReport: { } last, CrawlerError: null }
+            && FailureRules.Failures(last, ignoreResourceServerErrors: true).Count == 0)
+        {
+            return HealthCheckResult.Healthy(Warm(last) + " Resource server errors ignored by this probe.", data);
+        }
+
+        var lastFailure = snapshot.CrawlerError ?? (snapshot.Failures.Count > 0 ? snapshot.Failures[0].Describe() : null);
+        if (snapshot.State == WarmupState.Warming)
+        {
+            var progress = snapshot.Progress!;
+            var description = string.Create(CultureInfo.InvariantCulture, $"Warming: {progress.Done}/{progress.Admitted} URLs.");
+            if (snapshot.Attempt > 1 && lastFailure is not null)
+            {
+                description += string.Create(CultureInfo.InvariantCulture, $" Attempt {snapshot.Attempt}; the last one failed: {lastFailure}.");
+            }
+            return new HealthCheckResult(failureStatus, description, data: data);
+        }
+
+        var failed = snapshot.CrawlerError is not null
+            ? $"Warm-up failed: {snapshot.CrawlerError}."
+            : string.Create(CultureInfo.InvariantCulture, $"Warm-up failed: {snapshot.Failures.Count} failure(s), first {lastFailure}.");
+        if (snapshot.NextAttemptAt is { } next)
+        {
+            failed += string.Create(CultureInfo.InvariantCulture, $" Next attempt at {next:HH:mm:ss} UTC.");
+        }
+        return new HealthCheckResult(failureStatus, failed, data: data);
+    }
+
+    private static string Warm(WarmupReport report) => string.Create(CultureInfo.InvariantCulture,
+        $"Warm: {report.Counts.Done} URLs in {report.Duration.TotalSeconds:0.0} s.");
+
+    private static Dictionary<string, object> Data(WarmupSnapshot snapshot)
+    {
+        var data = new Dictionary<string, object>
+        {
+            ["state"] = snapshot.State.ToString(),
+            ["attempt"] = snapshot.Attempt,
+        };
+        if (snapshot.Progress is { } progress)
+        {
+            data["requested"] = progress.Done;
+            data["queued"] = progress.Admitted - progress.Done;
+            data["ok"] = progress.Succeeded;
+            data["clientErrors"] = progress.ClientErrors;
+            data["serverErrors"] = progress.ServerErrors;
+            data["errors"] = progress.Errors;
+            data["outOfScope"] = progress.OutOfScope;
+            data["excluded"] = progress.Excluded;
+            data["overLimit"] = progress.OverLimit;
+            if (progress.LimitsReached != WarmupLimits.None)
+            {
+                data["limitsReached"] = progress.LimitsReached.ToString();
+            }
+        }
+        if (snapshot.LastReport is { } report)
+        {
+            data["durationMs"] = (long)report.Duration.TotalMilliseconds;
+        }
+        if (snapshot.Failures.Count > 0)
+        {
+            data["failures"] = snapshot.Failures.Take(MaxFailuresShown).Select(f => f.Describe()).ToArray();
+        }
+        if (snapshot.CrawlerError is { } error)
+        {
+            data["error"] = error;
+        }
+        if (snapshot.NextAttemptAt is { } next)
+        {
+            data["nextAttemptAt"] = next.ToString("O", CultureInfo.InvariantCulture);
+        }
+        return data;
+    }
+}

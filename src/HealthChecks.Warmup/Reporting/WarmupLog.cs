@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging;
+
+namespace HealthChecks.Warmup.Reporting;
+
+/// <summary>Every log event of the warm-up, with fixed ids and names (docs/logging.md).</summary>
+internal static partial class WarmupLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Site warm-up {Registration} attempt {Attempt} started: {EntryCount} entry page(s) on {Origin}", EventName = "WarmupStarted")]
+    public static partial void WarmupStarted(ILogger logger, string registration, int attempt, int entryCount, Uri origin);
+
+    [LoggerMessage(2, LogLevel.Information, "Site warm-up {Registration} succeeded: {Requested} URLs ({Succeeded} ok, {ClientErrors} 4xx, {ServerErrors} 5xx, {Errors} errors, {OutOfScope} out of scope) in {DurationMs} ms", EventName = "WarmupSucceeded")]
+    public static partial void WarmupSucceeded(ILogger logger, string registration, int requested, int succeeded, int clientErrors, int serverErrors, int errors, int outOfScope, long durationMs);
+
+    [LoggerMessage(3, LogLevel.Warning, "Site warm-up {Registration} attempt {Attempt} failed: {FailureCount} failure(s), first {FirstFailure}; {Requested} URLs in {DurationMs} ms", EventName = "WarmupFailed")]
+    public static partial void WarmupFailed(ILogger logger, string registration, int attempt, int failureCount, string firstFailure, int requested, long durationMs);
+
+    [LoggerMessage(4, LogLevel.Information, "Site warm-up {Registration} tries again in {DelayMs} ms (attempt {Attempt})", EventName = "WarmupRetryScheduled")]
+    public static partial void RetryScheduled(ILogger logger, string registration, long delayMs, int attempt);
+
+    [LoggerMessage(5, LogLevel.Information, "Site warm-up {Registration}: {Done}/{Admitted} URLs", EventName = "WarmupProgress")]
+    public static partial void Progress(ILogger logger, string registration, int done, int admitted);
+
+    [LoggerMessage(6, LogLevel.Information, "Site warm-up {Registration} stopped: the application is shutting down", EventName = "WarmupCancelled")]
+    public static partial void Cancelled(ILogger logger, string registration);
+
+    [LoggerMessage(7, LogLevel.Error, "Site warm-up {Registration} attempt {Attempt} failed inside the crawler", EventName = "WarmupCrawlerError")]
+    public static partial void CrawlerError(ILogger logger, string registration, int attempt, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Warning, "Site warm-up {Registration} reached its {Limit} limit; the rest is not requested", EventName = "WarmupLimitReached")]
+    public static partial void LimitReached(ILogger logger, string registration, WarmupLimits limit);
+
+    [LoggerMessage(EventId = 10, Message = "{Kind} {Url} answered {Status} in {DurationMs} ms (from {Referrer})", EventName = "UrlFetched")]
+    public static partial void UrlFetched(ILogger logger, LogLevel level, Crawling.UrlKind kind, Uri url, int? status, long durationMs, Uri? referrer);
+
+    [LoggerMessage(11, LogLevel.Warning, "{Kind} {Url} failed: {Status} {Error} (from {Referrer})", EventName = "UrlFailed")]
+    public static partial void UrlFailed(ILogger logger, Crawling.UrlKind kind, Uri url, int? status, string? error, Uri? referrer);
+
+    [LoggerMessage(12, LogLevel.Information, "{Kind} {Url} answered {Status}: a broken link, recorded but not a failure (from {Referrer})", EventName = "UrlClientError")]
+    public static partial void UrlClientError(ILogger logger, Crawling.UrlKind kind, Uri url, int? status, Uri? referrer);
+
+    [LoggerMessage(EventId = 13, Message = "Not requested, outside the site: {Url} (from {Referrer})", EventName = "UrlOutOfScope")]
+    public static partial void OutOfScope(ILogger logger, LogLevel level, Uri url, Uri? referrer);
+
+    [LoggerMessage(EventId = 14, Message = "Not requested, excluded: {Url} (from {Referrer})", EventName = "UrlExcluded")]
+    public static partial void Excluded(ILogger logger, LogLevel level, Uri url, Uri? referrer);
+
+    [LoggerMessage(15, LogLevel.Warning, "Could not read the links of {Url}; its answer is recorded, its links are not followed", EventName = "UrlExtractionFailed")]
+    public static partial void ExtractionFailed(ILogger logger, Uri url, Exception exception);
+
+    [LoggerMessage(20, LogLevel.Information, "Probe asked for the outcomes of site warm-up {Registration} attempt {Attempt}: {Count} URLs follow", EventName = "ProbeVerbose")]
+    public static partial void ProbeVerbose(ILogger logger, string registration, int attempt, int count);
+
+    [LoggerMessage(21, LogLevel.Information, "{Kind} {Url} → {Outcome} in {DurationMs} ms (depth {Depth}, from {Referrer})", EventName = "ProbeUrlOutcome")]
+    public static partial void ProbeUrlOutcome(ILogger logger, Crawling.UrlKind kind, Uri url, string outcome, long durationMs, int depth, Uri? referrer);
+}

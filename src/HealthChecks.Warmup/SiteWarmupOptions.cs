@@ -1,0 +1,108 @@
+namespace HealthChecks.Warmup;
+
+/// <summary>
+/// Settings of one site warm-up registration. Bound from the configuration section
+/// <c>HealthChecks:SiteWarmup</c>, then changed by the delegate given to
+/// <c>AddSiteWarmup</c>, and validated when the application starts.
+/// </summary>
+public sealed class SiteWarmupOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string ConfigurationSection = "HealthChecks:SiteWarmup";
+
+    /// <summary>
+    /// Paths of the entry pages, fetched first (depth 0). Each is an absolute path on the site,
+    /// such as <c>/</c> or <c>/shop?lang=en</c>. Default: <c>["/"]</c>. At least one, at most 1,000.
+    /// </summary>
+    public IList<string> EntryPaths { get; set; } = ["/"];
+
+    /// <summary>
+    /// How many link hops are followed from an entry page: 0 fetches only the entry pages and their
+    /// resources, 1 also the pages they link to (the site's second level). Default: 1. Range: 0–100.
+    /// </summary>
+    public int MaxDepth { get; set; } = 1;
+
+    /// <summary>
+    /// When <see langword="true"/>, a server error (5xx), exception or time-out of a page or resource
+    /// that is not an entry page does not make the site Unhealthy; it is still recorded and logged.
+    /// Default: <see langword="false"/>.
+    /// </summary>
+    public bool IgnoreResourceServerErrors { get; set; }
+
+    /// <summary>
+    /// When <see langword="true"/>, every request and its outcome is logged at Information instead of
+    /// Debug. Default: <see langword="false"/>.
+    /// </summary>
+    public bool Verbose { get; set; }
+
+    /// <summary>
+    /// Whether links to pages that carry a query string (<c>/list?page=2</c>,
+    /// <c>?workflow_action=retract</c>) are followed. CMSs expose actions that way, so they are not
+    /// followed by default. Resources keep their query string (<c>site.css?v=3</c>) either way.
+    /// Default: <see langword="false"/>.
+    /// </summary>
+    public bool FollowPageLinksWithQuery { get; set; }
+
+    /// <summary>
+    /// Path patterns that are never requested, matched case-insensitively against the whole path;
+    /// <c>*</c> stands for any run of characters and <c>?</c> for one.
+    /// Default: sign-out and log-off paths (<c>*/logout*</c>, <c>*/logoff*</c>, <c>*/signout*</c>,
+    /// <c>*/sign-out*</c>, <c>*/log-out*</c>).
+    /// </summary>
+    public IList<string> ExcludedPaths { get; set; } =
+        ["*/logout*", "*/logoff*", "*/signout*", "*/sign-out*", "*/log-out*"];
+
+    /// <summary>
+    /// How many requests run at once. Default: twice <see cref="Environment.ProcessorCount"/>.
+    /// Range: 1–256.
+    /// </summary>
+    public int MaxConcurrency { get; set; } = Environment.ProcessorCount * 2;
+
+    /// <summary>
+    /// The most URLs one warm-up requests; what is found beyond it is counted, not requested.
+    /// Default: 10,000. Range: 1–10,000,000.
+    /// </summary>
+    public int MaxUrls { get; set; } = 10_000;
+
+    /// <summary>
+    /// The most bytes of one HTML page or stylesheet that are parsed for links; the rest of the body
+    /// is still read (and so warmed) but not parsed. Default: 4 MiB. Range: 1 KiB–1 GiB.
+    /// </summary>
+    public int MaxParsedBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// The most redirects followed from one URL. Default: 10. Range: 0–50.
+    /// </summary>
+    public int MaxRedirects { get; set; } = 10;
+
+    /// <summary>
+    /// How long one request may take before it is abandoned and recorded as timed out.
+    /// Default: 30 seconds. Range: 100 ms–1 hour.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long one warm-up may take. When it is reached, no further URL is requested and the warm-up
+    /// is judged on what it fetched (reaching it is not a failure by itself). Default: 5 minutes.
+    /// Range: 1 second–1 day.
+    /// </summary>
+    public TimeSpan Deadline { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The wait before the first new attempt after a failed warm-up; each further failure doubles it
+    /// (with jitter) up to <see cref="MaxRetryDelay"/>. Probes never start an attempt.
+    /// Default: 10 seconds. Range: 100 ms–1 day.
+    /// </summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The longest wait between two attempts. Default: 5 minutes. Range: at least
+    /// <see cref="RetryDelay"/>, at most 1 day.
+    /// </summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How often progress is logged while a warm-up runs. Default: 2 seconds. Range: 100 ms–1 hour.
+    /// </summary>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(2);
+}
