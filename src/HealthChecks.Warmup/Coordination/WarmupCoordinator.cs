@@ -19,6 +19,7 @@ internal sealed class WarmupCoordinator(
     SiteWarmupOptions options,
     InProcessApplication application,
     IServer server,
+    IServiceProvider services,
     TimeProvider time,
     ILogger<WarmupCoordinator> logger)
 {
@@ -82,7 +83,7 @@ internal sealed class WarmupCoordinator(
                 throw new InvalidOperationException(
                     "The application's request pipeline was not captured: AddSiteWarmup needs an ASP.NET Core web host (WebApplication or ConfigureWebHost).");
             }
-            var report = await crawler.RunAsync(attempt, new SiteScope(origin), entries, stopping);
+            var report = await crawler.RunAsync(attempt, new SiteScope(origin), entries, HealthEndpoints.Paths(services), stopping);
             return Publish(Judge(report));
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

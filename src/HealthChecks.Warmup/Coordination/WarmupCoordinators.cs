@@ -25,6 +25,7 @@ internal sealed class WarmupCoordinators(IServiceProvider services, IOptions<War
         services.GetRequiredService<IOptionsMonitor<SiteWarmupOptions>>().Get(name),
         services.GetRequiredService<InProcessApplication>(),
         services.GetRequiredService<IServer>(),
+        services,
         services.GetRequiredService<TimeProvider>(),
         services.GetRequiredService<ILogger<WarmupCoordinator>>()), services);
 }

@@ -23,13 +23,13 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
     /// Crawls from <paramref name="entries"/>. Ends normally when done or at the deadline; throws
     /// <see cref="OperationCanceledException"/> only when <paramref name="stopping"/> is cancelled.
     /// </summary>
-    public async Task<WarmupReport> RunAsync(int attempt, SiteScope scope, IReadOnlyList<Uri> entries, CancellationToken stopping)
+    public async Task<WarmupReport> RunAsync(int attempt, SiteScope scope, IReadOnlyList<Uri> entries, IReadOnlySet<string> healthEndpoints, CancellationToken stopping)
     {
         var started = time.GetTimestamp();
         using var deadline = new CancellationTokenSource(options.Deadline, time);
         using var crawl = CancellationTokenSource.CreateLinkedTokenSource(stopping, deadline.Token);
 
-        var frontier = new Frontier(scope, options, Progress);
+        var frontier = new Frontier(scope, options, Progress, healthEndpoints);
         foreach (var entry in entries)
         {
             frontier.Offer(new CrawlRequest(entry, UrlKind.Page, Depth: 0, Referrer: null, IsEntry: true, RedirectHops: 0));

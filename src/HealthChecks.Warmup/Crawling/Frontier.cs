@@ -29,9 +29,12 @@ internal sealed class Frontier
     // Admitted and not yet done, plus one held while the entry pages are being offered.
     private int _pending = 1;
 
-    public Frontier(SiteScope scope, SiteWarmupOptions options, CrawlProgress progress)
+    private readonly IReadOnlySet<string> _healthEndpoints;
+
+    public Frontier(SiteScope scope, SiteWarmupOptions options, CrawlProgress progress, IReadOnlySet<string> healthEndpoints)
     {
         Scope = scope;
+        _healthEndpoints = healthEndpoints;
         _options = options;
         _progress = progress;
     }
@@ -99,6 +102,10 @@ internal sealed class Frontier
     private bool IsExcluded(Uri url)
     {
         var path = url.AbsolutePath;
+        if (_healthEndpoints.Contains(path.Length > 1 ? path.TrimEnd('/') : path))
+        {
+            return true;
+        }
         foreach (var pattern in _options.ExcludedPaths)
         {
             if (FileSystemName.MatchesSimpleExpression(pattern, path, ignoreCase: true))
