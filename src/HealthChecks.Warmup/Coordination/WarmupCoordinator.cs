@@ -39,10 +39,7 @@ internal sealed class WarmupCoordinator(
             {
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.State == WarmupState.Failed),
                 MaxRetryAttempts = int.MaxValue,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryDelay,
-                MaxDelay = options.MaxRetryDelay,
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(RetryDelay(args.AttemptNumber)),
                 OnRetry = args =>
                 {
                     Publish(Snapshot with { NextAttemptAt = time.GetUtcNow() + args.RetryDelay });
@@ -63,6 +60,17 @@ internal sealed class WarmupCoordinator(
                 WarmupLog.Cancelled(logger, Name);
             }
         }
+    }
+
+    /// <summary>
+    /// RetryDelay doubled for each failure so far, plus up to a quarter of jitter so that many instances
+    /// failing together do not retry in step; never less than RetryDelay, never more than MaxRetryDelay.
+    /// </summary>
+    internal TimeSpan RetryDelay(int failuresBefore)
+    {
+        var exponential = options.RetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failuresBefore, 30));
+        var jittered = exponential * (1 + (Random.Shared.NextDouble() / 4));
+        return TimeSpan.FromMilliseconds(Math.Min(jittered, options.MaxRetryDelay.TotalMilliseconds));
     }
 
     private async ValueTask<WarmupSnapshot> AttemptAsync(CancellationToken stopping)

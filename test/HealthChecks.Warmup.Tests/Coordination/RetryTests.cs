@@ -1,0 +1,72 @@
+using System.Net;
+using HealthChecks.Warmup.Coordination;
+using HealthChecks.Warmup.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace HealthChecks.Warmup.Tests.Coordination;
+
+/// <summary>A failed warm-up is retried after a backoff delay, never on demand, and success then latches.</summary>
+[TestFixture]
+public sealed class RetryTests
+{
+    [Test]
+    public async Task FailedWarmup_IsRetriedOnlyAfterTheBackoff_ThenLatches()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var broken = true;
+        await using var site = new FixtureSite { Configure = o => o.RetryDelay = TimeSpan.FromSeconds(10) }
+            .Route("/", context =>
+            {
+                context.Response.StatusCode = broken ? 500 : 200;
+                return Task.CompletedTask;
+            })
+            .WithServices(services => services.AddSingleton<TimeProvider>(time));
+        await site.StartAsync();
+
+        var failed = await site.WaitForVerdictAsync();
+        await HealthSemanticsTests.WaitUntilAsync(() => site.Coordinator.Snapshot.NextAttemptAt is not null);
+        var next = site.Coordinator.Snapshot.NextAttemptAt!.Value;
+        broken = false;
+
+        // Probes of every kind, and time short of the backoff: no second attempt.
+        for (var i = 0; i < 20; i++)
+        {
+            await site.ProbeAsync(i % 2 == 0 ? "?force=yes" : "");
+        }
+        time.Advance(TimeSpan.FromSeconds(9.9));
+        await Task.Delay(200);
+        var waiting = await site.ProbeAsync();
+        var requestsBeforeBackoff = site.CountOf("/");
+
+        while (site.Coordinator.Snapshot.State == WarmupState.Failed)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(500));
+            await Task.Delay(10);
+        }
+        var warm = await site.WaitForVerdictAsync();
+
+        Assert.That(failed.Status, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(next - time.Start, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(10)).And.LessThanOrEqualTo(TimeSpan.FromSeconds(12.5)));
+        Assert.That(waiting.Status, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(waiting.Description, Does.Contain("Next attempt at 00:00:1"));
+        Assert.That(requestsBeforeBackoff, Is.EqualTo(1));
+        Assert.That(warm.Status, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(warm.Data.GetProperty("attempt").GetInt32(), Is.EqualTo(2));
+        Assert.That(time.GetUtcNow() - time.Start, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(10)));
+        Assert.That(site.CountOf("/"), Is.EqualTo(2));
+    }
+
+    [TestCase(0, 10, 12.5)]
+    [TestCase(1, 20, 25)]
+    [TestCase(2, 40, 50)]
+    [TestCase(10, 300, 300)]
+    public async Task RetryDelay_DoublesWithBoundedJitter(int failuresBefore, double atLeastSeconds, double atMostSeconds)
+    {
+        await using var site = await new FixtureSite { Configure = o => o.RetryDelay = TimeSpan.FromSeconds(10) }.Html("/", "ok").StartAsync();
+
+        var delays = Enumerable.Range(0, 200).Select(_ => site.Coordinator.RetryDelay(failuresBefore).TotalSeconds).ToList();
+
+        Assert.That(delays, Is.All.InRange(atLeastSeconds, atMostSeconds));
+    }
+}
