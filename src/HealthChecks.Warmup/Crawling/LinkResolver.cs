@@ -19,7 +19,7 @@ internal static class LinkResolver
         {
             return null;
         }
-        var text = Clean(raw);
+        var text = BackslashesAsSlashes(Clean(raw));
         if (text.Length == 0 || text[0] == '#' || HasInertScheme(text))
         {
             return null;
@@ -53,6 +53,21 @@ internal static class LinkResolver
             }
         }
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// Browsers read <c>\</c> as <c>/</c> before the query of an http(s) URL (<c>/\evil.example</c> is
+    /// protocol-relative to them); <see cref="Uri"/> does not, so do it first to resolve as they do.
+    /// </summary>
+    private static string BackslashesAsSlashes(string text)
+    {
+        var end = text.AsSpan().IndexOfAny('?', '#');
+        var head = end < 0 ? text.AsSpan() : text.AsSpan(0, end);
+        if (!head.Contains('\\'))
+        {
+            return text;
+        }
+        return string.Concat(head.ToString().Replace('\\', '/'), end < 0 ? "" : text[end..]);
     }
 
     private static bool HasInertScheme(string text)
