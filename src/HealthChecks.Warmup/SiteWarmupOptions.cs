@@ -12,9 +12,10 @@ public sealed class SiteWarmupOptions
 
     /// <summary>
     /// Paths of the entry pages, fetched first (depth 0). Each is an absolute path on the site,
-    /// such as <c>/</c> or <c>/shop?lang=en</c>. Default: <c>["/"]</c>. At least one, at most 1,000.
+    /// such as <c>/</c> or <c>/shop?lang=en</c>. Default: <c>/</c> alone, when none is given
+    /// (configured paths replace it rather than add to it). At most 1,000.
     /// </summary>
-    public IList<string> EntryPaths { get; set; } = ["/"];
+    public IList<string> EntryPaths { get; set; } = [];
 
     /// <summary>
     /// How many link hops are followed from an entry page: 0 fetches only the entry pages and their
@@ -47,7 +48,8 @@ public sealed class SiteWarmupOptions
     /// Path patterns that are never requested, matched case-insensitively against the whole path;
     /// <c>*</c> stands for any run of characters and <c>?</c> for one.
     /// Default: sign-out and log-off paths (<c>*/logout*</c>, <c>*/logoff*</c>, <c>*/signout*</c>,
-    /// <c>*/sign-out*</c>, <c>*/log-out*</c>).
+    /// <c>*/sign-out*</c>, <c>*/log-out*</c>); patterns from configuration are added to them, and the
+    /// delegate given to <c>AddSiteWarmup</c> can clear them.
     /// </summary>
     public IList<string> ExcludedPaths { get; set; } =
         ["*/logout*", "*/logoff*", "*/signout*", "*/sign-out*", "*/log-out*"];
@@ -89,8 +91,8 @@ public sealed class SiteWarmupOptions
     public TimeSpan Deadline { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// The wait before the first new attempt after a failed warm-up; each further failure doubles it
-    /// (with jitter) up to <see cref="MaxRetryDelay"/>. Probes never start an attempt.
+    /// The wait before the first new attempt after a failed warm-up; each further failure doubles it,
+    /// plus up to 25 % jitter, up to <see cref="MaxRetryDelay"/>. Probes never start an attempt.
     /// Default: 10 seconds. Range: 100 ms–1 day.
     /// </summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(10);

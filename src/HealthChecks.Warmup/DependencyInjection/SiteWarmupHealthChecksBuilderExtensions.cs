@@ -54,6 +54,13 @@ public static class SiteWarmupHealthChecksBuilderExtensions
         {
             options.Configure(configure);
         }
+        options.PostConfigure(o =>
+        {
+            if (o.EntryPaths is { Count: 0 })
+            {
+                o.EntryPaths.Add("/");
+            }
+        });
         options.ValidateOnStart();
 
         return builder.Add(new HealthCheckRegistration(
