@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Net;
+using HealthChecks.Warmup.Fetching.InProcess;
+using HealthChecks.Warmup.Sample.Services;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HealthChecks.Warmup.Tests.Sample;
+
+/// <summary>
+/// The sample site as a newcomer runs it: 503 while it warms, every page and resource warmed, 200 after.
+/// On a real Kestrel (the server decorator) and on TestServer (the startup-filter fallback).
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class SampleSiteTests
+{
+    private static readonly string[] s_expected =
+    [
+        "/", "/Products", "/Docs", "/Blog", "/Gallery", "/About", "/Contact",
+        "/css/site.css?v=1", "/css/theme.css", "/js/site.js", "/favicon.svg",
+        "/fonts/dejavu-sans-mono-oblique.ttf",
+        "/img/logo.svg", "/img/logo@2x.svg", "/img/hero.svg", "/img/hero-wide.svg", "/img/banner.svg",
+        "/img/product.svg", "/img/product-large.svg", "/img/photo-1.svg", "/img/photo-2.svg",
+        "/img/paper.svg", "/img/masthead.svg", "/img/masthead@2x.svg", "/img/footer.svg",
+    ];
+
+    private TimeSpan _coldDelay;
+
+    [SetUp]
+    public void SlowCatalogButNotTooSlow()
+    {
+        _coldDelay = SlowCatalog.ColdDelay;
+        SlowCatalog.ColdDelay = TimeSpan.FromMilliseconds(300);
+    }
+
+    [TearDown]
+    public void RestoreCatalog() => SlowCatalog.ColdDelay = _coldDelay;
+
+    [TestCase(true, TestName = "Sample_OnKestrel_WarmsEverythingThenAnswers200")]
+    [TestCase(false, TestName = "Sample_OnTestServer_WarmsEverythingThenAnswers200")]
+    public async Task Sample_WarmsEverythingThenAnswers200(bool kestrel)
+    {
+        var seen = new ConcurrentQueue<string>();
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+            host.ConfigureServices(services => services.AddTransient<IStartupFilter>(_ => new RecordWarmupRequests(seen))));
+        if (kestrel)
+        {
+            factory.UseKestrel(0);
+        }
+        factory.StartServer();
+        using var client = factory.CreateClient();
+
+        var first = await client.GetAsync("/health/ready");
+        var live = await client.GetAsync("/health/live");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        HttpResponseMessage ready;
+        while ((ready = await client.GetAsync("/health/ready")).StatusCode != HttpStatusCode.OK && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        var body = await ready.Content.ReadAsStringAsync();
+        var pipeline = factory.Services.GetRequiredService<InProcessApplication>().Pipeline!.GetType();
+
+        Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "seven cold pages take at least 2.1 s to render");
+        Assert.That(live.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
+        Assert.That(seen, Is.SupersetOf(s_expected));
+        Assert.That(seen, Does.Not.Contain("/Docs?print=yes").And.Not.Contain("/health/ready").And.Not.Contain("/Contact/Send"));
+        Assert.That(seen.Count, Is.EqualTo(seen.Distinct().Count()), "each URL once");
+        Assert.That(pipeline.IsGenericType ? pipeline.GetGenericTypeDefinition() : pipeline,
+            Is.EqualTo(kestrel ? typeof(HostedApplicationPipeline<>) : typeof(RequestDelegatePipeline)),
+            "on Kestrel the server decorator hands over the hosting application; TestServer replaces it, so the startup filter's pipeline is used");
+    }
+
+    private sealed class RecordWarmupRequests(ConcurrentQueue<string> seen) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, nextMiddleware) =>
+            {
+                if (context.Request.Headers.UserAgent == InProcessFetcher.UserAgent)
+                {
+                    seen.Enqueue(context.Request.Path + context.Request.QueryString);
+                }
+                await nextMiddleware(context);
+            });
+            next(app);
+        };
+    }
+}
