@@ -1,8 +1,12 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
+using HealthChecks.Warmup.Fetching.InProcess;
 using HealthChecks.Warmup.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HealthChecks.Warmup.Tests.Fetching;
@@ -14,6 +18,36 @@ namespace HealthChecks.Warmup.Tests.Fetching;
 [TestFixture]
 public sealed class InProcessRequestTests
 {
+    [Test]
+    public async Task OnKestrel_RequestsGoThroughTheHostingApplication()
+    {
+        // Hosting starts a request activity (and sets IHttpActivityFeature) only when someone listens.
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var withActivity = new ConcurrentQueue<string>();
+        await using var site = await new FixtureSite()
+            .Html("/", "<img src=\"/img/a.png\">")
+            .Route("/img/a.png", context =>
+            {
+                if (context.Features.Get<IHttpActivityFeature>()?.Activity is { OperationName: "Microsoft.AspNetCore.Hosting.HttpRequestIn" })
+                {
+                    withActivity.Enqueue(context.Request.Path.Value!);
+                }
+                return Task.CompletedTask;
+            })
+            .StartAsync();
+
+        await site.WaitForVerdictAsync();
+        var pipeline = site.Services.GetRequiredService<InProcessApplication>().Pipeline!.GetType();
+
+        Assert.That(pipeline.GetGenericTypeDefinition(), Is.EqualTo(typeof(HostedApplicationPipeline<>)));
+        Assert.That(withActivity, Is.EqualTo(new[] { "/img/a.png" }), "hosting traced the in-process request as it traces Kestrel's");
+    }
+
     [Test]
     public async Task ResponseCallbacks_RunLikeKestrels()
     {
