@@ -16,12 +16,7 @@ public sealed class HealthSemanticsTests
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var site = await new FixtureSite()
-            .Route("/", async context =>
-            {
-                await gate.Task;
-                context.Response.ContentType = "text/html";
-                await context.Response.WriteAsync(FrontPage);
-            })
+            .Route("/", GatedFrontPage(gate))
             .Html("/second", "<p>second</p>")
             .StartAsync();
 
@@ -225,12 +220,7 @@ public sealed class HealthSemanticsTests
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var site = await new FixtureSite()
-            .Route("/", async context =>
-            {
-                await gate.Task;
-                context.Response.ContentType = "text/html";
-                await context.Response.WriteAsync(FrontPage);
-            })
+            .Route("/", GatedFrontPage(gate))
             .Html("/second", "ok")
             .StartAsync();
 
@@ -278,6 +268,14 @@ public sealed class HealthSemanticsTests
         }
         Assert.That(unobserved, Is.Empty);
     }
+
+    /// <summary>The front page, rendered only once the test opens the gate.</summary>
+    private static RequestDelegate GatedFrontPage(TaskCompletionSource gate) => async context =>
+    {
+        await gate.Task;
+        context.Response.ContentType = "text/html";
+        await context.Response.WriteAsync(FrontPage);
+    };
 
     internal static async Task WaitUntilAsync(Func<bool> condition)
     {
