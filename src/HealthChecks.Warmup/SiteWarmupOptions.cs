@@ -18,6 +18,40 @@ public sealed class SiteWarmupOptions
     public IList<string> EntryPaths { get; set; } = [];
 
     /// <summary>
+    /// How the site is requested: <see cref="WarmupTransport.InProcess"/> through the app's own
+    /// pipeline with no network, or <see cref="WarmupTransport.Http"/> over the network, through
+    /// reverse proxies and CDNs in front of it. Default: <see cref="WarmupTransport.InProcess"/>.
+    /// </summary>
+    public WarmupTransport Transport { get; set; } = WarmupTransport.InProcess;
+
+    /// <summary>
+    /// The site's origin: scheme, host and port (a path is ignored). Only URLs of this origin are
+    /// requested, and in-process requests carry its host. Default: <see langword="null"/>, the app's own
+    /// first bound address (its first https one if it listens on https).
+    /// </summary>
+    public Uri? BaseAddress { get; set; }
+
+    /// <summary>
+    /// Headers sent with every request, such as an access token or a marker the app can recognise.
+    /// Default: none.
+    /// </summary>
+    public IDictionary<string, string> RequestHeaders { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Over HTTP, how many times a request is retried after a transient failure (5xx, 408, 429 — after
+    /// its Retry-After —, a time-out or a connection error), with exponential backoff and jitter from
+    /// <see cref="RequestRetryDelay"/>. Other 4xx are never retried. The failure rules judge the final
+    /// answer. Not used in-process. Default: 2. Range: 0–10.
+    /// </summary>
+    public int MaxRequestRetries { get; set; } = 2;
+
+    /// <summary>
+    /// Over HTTP, the median wait before the first retry of a request; it doubles with each retry.
+    /// Default: 500 ms. Range: 10 ms–1 minute.
+    /// </summary>
+    public TimeSpan RequestRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
     /// How many link hops are followed from an entry page: 0 fetches only the entry pages and their
     /// resources, 1 also the pages they link to (the site's second level). Default: 1. Range: 0–100.
     /// </summary>
@@ -78,8 +112,9 @@ public sealed class SiteWarmupOptions
     public int MaxRedirects { get; set; } = 10;
 
     /// <summary>
-    /// How long one request may take before it is abandoned and recorded as timed out.
-    /// Default: 30 seconds. Range: 100 ms–1 hour.
+    /// How long one request may take before it is abandoned and recorded as timed out; over HTTP, the
+    /// limit of each attempt and, separately, of reading the body. Default: 30 seconds.
+    /// Range: 100 ms–1 hour.
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -1,5 +1,7 @@
 using HealthChecks.Warmup.Crawling;
 using HealthChecks.Warmup.Discovery;
+using HealthChecks.Warmup.Fetching;
+using HealthChecks.Warmup.Fetching.Http;
 using HealthChecks.Warmup.Fetching.InProcess;
 using HealthChecks.Warmup.Reporting;
 using HealthChecks.Warmup.Rules;
@@ -20,6 +22,7 @@ internal sealed class WarmupCoordinator(
     InProcessApplication application,
     IServer server,
     IServiceProvider services,
+    IHttpClientFactory httpClientFactory,
     TimeProvider time,
     ILogger<WarmupCoordinator> logger)
 {
@@ -76,9 +79,12 @@ internal sealed class WarmupCoordinator(
     private async ValueTask<WarmupSnapshot> AttemptAsync(CancellationToken stopping)
     {
         var attempt = ++_attempt;
-        var origin = EntryPointDiscovery.SiteOrigin(server);
+        var origin = options.BaseAddress is { } configured ? new Uri(configured.GetLeftPart(UriPartial.Authority) + "/") : EntryPointDiscovery.SiteOrigin(server);
         var entries = EntryPointDiscovery.EntryPages(origin, options);
-        var crawler = new Crawler(Name, options, new InProcessFetcher(application, options, time), time, logger);
+        IFetcher fetcher = options.Transport == WarmupTransport.Http
+            ? new HttpFetcher(httpClientFactory.CreateClient(WarmupHttpClient.Name(Name)), options, time)
+            : new InProcessFetcher(application, options, time);
+        var crawler = new Crawler(Name, options, fetcher, time, logger);
         Publish(Snapshot with { State = WarmupState.Warming, Attempt = attempt, Progress = crawler.Progress, NextAttemptAt = null });
         WarmupLog.WarmupStarted(logger, Name, attempt, entries.Count, origin);
 
@@ -86,7 +92,7 @@ internal sealed class WarmupCoordinator(
         var progressLog = LogProgressAsync(crawler.Progress, progressLogging.Token);
         try
         {
-            if (application.Pipeline is null)
+            if (options.Transport == WarmupTransport.InProcess && application.Pipeline is null)
             {
                 throw new InvalidOperationException(
                     "The application's request pipeline was not captured: AddSiteWarmup needs an ASP.NET Core web host (WebApplication or ConfigureWebHost).");

@@ -26,6 +26,7 @@ internal sealed class WarmupCoordinators(IServiceProvider services, IOptions<War
         services.GetRequiredService<InProcessApplication>(),
         services.GetRequiredService<IServer>(),
         services,
+        services.GetRequiredService<IHttpClientFactory>(),
         services.GetRequiredService<TimeProvider>(),
         services.GetRequiredService<ILogger<WarmupCoordinator>>()), services);
 }

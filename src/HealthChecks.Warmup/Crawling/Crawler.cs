@@ -78,7 +78,7 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         var started = time.GetTimestamp();
         var response = await fetcher.FetchAsync(request, cancellationToken);
         var outcome = new UrlOutcome(request.Url, request.Kind, request.Depth, request.Referrer, request.IsEntry,
-            response.StatusCode, response.Failure, response.Error, time.GetElapsedTime(started));
+            response.StatusCode, response.Failure, response.Error, time.GetElapsedTime(started), response.Attempts);
         Record(outcome);
 
         if (response.Failure != FetchFailure.None || response.StatusCode is not { } status)

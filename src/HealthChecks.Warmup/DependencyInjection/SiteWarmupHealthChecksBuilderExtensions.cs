@@ -48,6 +48,7 @@ public static class SiteWarmupHealthChecksBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WarmupHostedService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiteWarmupOptions>, SiteWarmupOptionsValidator>());
         services.Configure<WarmupRegistrations>(registrations => registrations.Names.Add(name));
+        HealthChecks.Warmup.Fetching.Http.WarmupHttpClient.Add(services, name);
 
         var options = services.AddOptions<SiteWarmupOptions>(name).BindConfiguration(SiteWarmupOptions.ConfigurationSection);
         if (configure is not null)

@@ -47,6 +47,26 @@ internal sealed class SiteWarmupOptionsValidator : IValidateOptions<SiteWarmupOp
             }
         }
 
+        if (!Enum.IsDefined(options.Transport))
+        {
+            errors.Add($"{SiteWarmupOptions.ConfigurationSection}:Transport must be InProcess or Http (was {options.Transport}).");
+        }
+        if (options.BaseAddress is { } baseAddress
+            && (!baseAddress.IsAbsoluteUri || baseAddress.Scheme is not ("http" or "https") || baseAddress.UserInfo.Length > 0))
+        {
+            errors.Add($"{SiteWarmupOptions.ConfigurationSection}:BaseAddress must be an absolute http or https URL without user info (was {baseAddress}).");
+        }
+        foreach (var (header, value) in options.RequestHeaders ?? new Dictionary<string, string>())
+        {
+            if (string.IsNullOrWhiteSpace(header) || header.Any(c => c <= ' ' || c >= 127 || c == ':')
+                || value is null || value.Any(c => c is '\r' or '\n'))
+            {
+                errors.Add($"{SiteWarmupOptions.ConfigurationSection}:RequestHeaders has an invalid header \"{header}\".");
+            }
+        }
+
+        Range(nameof(options.MaxRequestRetries), options.MaxRequestRetries, 0, 10, "between 0 and 10");
+        Duration(nameof(options.RequestRetryDelay), options.RequestRetryDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
         Range(nameof(options.MaxDepth), options.MaxDepth, 0, 100, "between 0 and 100");
         Range(nameof(options.MaxConcurrency), options.MaxConcurrency, 1, 256, "between 1 and 256");
         Range(nameof(options.MaxUrls), options.MaxUrls, 1, 10_000_000, "between 1 and 10000000");

@@ -37,5 +37,8 @@ internal sealed class FetchResult
     /// <summary>The exception or time-out, in words, when the request failed.</summary>
     public string? Error { get; init; }
 
+    /// <summary>How many times the request was sent (retries over HTTP); 1 in-process.</summary>
+    public int Attempts { get; init; } = 1;
+
     public static FetchResult Failed(FetchFailure failure, string error) => new() { Failure = failure, Error = error };
 }

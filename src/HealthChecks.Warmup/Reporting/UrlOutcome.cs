@@ -13,7 +13,8 @@ internal sealed record UrlOutcome(
     int? StatusCode,
     FetchFailure Failure,
     string? Error,
-    TimeSpan Duration)
+    TimeSpan Duration,
+    int Attempts = 1)
 {
     /// <summary>A short line for descriptions and logs: <c>http://h/x → 500 (from http://h/)</c>.</summary>
     public string Describe()

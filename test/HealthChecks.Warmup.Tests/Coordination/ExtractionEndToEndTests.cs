@@ -4,14 +4,22 @@ namespace HealthChecks.Warmup.Tests.Coordination;
 
 /// <summary>
 /// Every extraction case of the design, end to end: the markup is the front page of a real site, the
-/// warm-up runs in-process, and the app's own request log shows what was (and was not) requested.
+/// warm-up runs in-process and over HTTP, and the app's own request log shows what was (and was not) requested.
 /// </summary>
-[TestFixture]
-public sealed class ExtractionEndToEndTests
+[TestFixture(WarmupTransport.InProcess)]
+[TestFixture(WarmupTransport.Http)]
+public sealed class ExtractionEndToEndTests(WarmupTransport transport)
 {
-    private static async Task<FixtureSite> WarmAsync(string body, Action<FixtureSite>? extra = null, string entry = "/")
+    private async Task<FixtureSite> WarmAsync(string body, Action<FixtureSite>? extra = null, string entry = "/")
     {
-        var site = new FixtureSite { Configure = o => o.EntryPaths = [entry] }
+        var site = new FixtureSite
+        {
+            Configure = o =>
+            {
+                o.EntryPaths = [entry];
+                o.Transport = transport;
+            },
+        }
             .Html(entry, $"<!DOCTYPE html><html><head><title>t</title></head><body>{body}</body></html>");
         extra?.Invoke(site);
         await site.StartAsync();
@@ -64,7 +72,7 @@ public sealed class ExtractionEndToEndTests
     [Test]
     public async Task BodyBackground_IsRequested()
     {
-        var site = new FixtureSite().Html("/", "<html><body background=\"/img/body-bg.png\">hi</body></html>");
+        var site = new FixtureSite { Configure = o => o.Transport = transport }.Html("/", "<html><body background=\"/img/body-bg.png\">hi</body></html>");
         await using var _ = await site.StartAsync();
         await site.WaitForVerdictAsync();
 

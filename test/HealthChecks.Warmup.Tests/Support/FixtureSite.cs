@@ -79,7 +79,7 @@ internal sealed class FixtureSite : IAsyncDisposable
     }
 
     /// <summary>The requests the warm-up made (not the test's probes).</summary>
-    public IEnumerable<SeenRequest> WarmupRequests => Requests.Where(r => r.UserAgent == HealthChecks.Warmup.Fetching.InProcess.InProcessFetcher.UserAgent);
+    public IEnumerable<SeenRequest> WarmupRequests => Requests.Where(r => r.UserAgent?.StartsWith("HealthChecks.Warmup/", StringComparison.Ordinal) == true);
 
     /// <summary>How many times the warm-up requested <paramref name="pathAndQuery"/>.</summary>
     public int CountOf(string pathAndQuery) => WarmupRequests.Count(r => r.PathAndQuery == pathAndQuery);
