@@ -46,13 +46,16 @@ Task("Pack")
     .IsDependentOn("Test")
     .Does(() =>
 {
-    DotNetPack("./src/HealthChecks.Warmup/HealthChecks.Warmup.csproj", new DotNetPackSettings
+    foreach (var project in new[] { "./src/HealthChecks.Warmup/HealthChecks.Warmup.csproj", "./src/HealthChecks.Warmup.Cli/HealthChecks.Warmup.Cli.csproj" })
     {
-        Configuration = configuration,
-        NoBuild = true,
-        NoRestore = true,
-        OutputDirectory = artifacts + Directory("packages"),
-    });
+        DotNetPack(project, new DotNetPackSettings
+        {
+            Configuration = configuration,
+            NoBuild = true,
+            NoRestore = true,
+            OutputDirectory = artifacts + Directory("packages"),
+        });
+    }
 });
 
 RunTarget(target);

@@ -1,0 +1,132 @@
+using System.Globalization;
+using HealthChecks.Warmup.Crawling;
+using HealthChecks.Warmup.Discovery;
+using HealthChecks.Warmup.Fetching.Http;
+using HealthChecks.Warmup.Reporting;
+using HealthChecks.Warmup.Rules;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+
+namespace HealthChecks.Warmup.Cli;
+
+/// <summary>
+/// One warm-up over HTTP, with the library's own pipeline (frontier, HTTP fetcher, extraction, rules):
+/// a live progress line on a terminal, plain progress lines when output is redirected, a summary after.
+/// </summary>
+internal static class WarmupRun
+{
+    private const string Registration = "dotnet-warmup";
+
+    public static async Task<RunResult> RunAsync(SiteWarmupOptions options, TextWriter output, TextWriter error, bool interactive, CancellationToken cancellationToken)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging
+            .SetMinimumLevel(options.Verbose ? LogLevel.Information : LogLevel.Warning)
+            .AddProvider(new WriterLoggerProvider(error)));
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton<IOptionsMonitor<SiteWarmupOptions>>(new FixedOptionsMonitor(options));
+        WarmupHttpClient.Add(services, Registration);
+        await using var provider = services.BuildServiceProvider();
+
+        var time = TimeProvider.System;
+        var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient(WarmupHttpClient.Name(Registration));
+        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("dotnet-warmup");
+        var crawler = new Crawler(Registration, options, new HttpFetcher(client, options, time), time, logger);
+        var origin = new Uri(options.BaseAddress!.GetLeftPart(UriPartial.Authority) + "/");
+        var entries = EntryPointDiscovery.EntryPages(origin, options);
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
+        });
+        console.MarkupLine($"Warming [bold]{Markup.Escape(origin.ToString())}[/] from {entries.Count} entry page(s), depth {options.MaxDepth}.");
+
+        var startedAt = time.GetUtcNow();
+        var started = time.GetTimestamp();
+        var crawl = crawler.RunAsync(1, new SiteScope(origin), entries, new HashSet<string>(), cancellationToken);
+        if (interactive)
+        {
+            await console.Live(new Markup(Progress(crawler.Progress, time.GetElapsedTime(started))))
+                .StartAsync(async live =>
+                {
+                    while (!crawl.IsCompleted)
+                    {
+                        await Task.WhenAny(crawl, Task.Delay(100, cancellationToken));
+                        live.UpdateTarget(new Markup(Progress(crawler.Progress, time.GetElapsedTime(started))));
+                    }
+                });
+        }
+        else
+        {
+            while (!crawl.IsCompleted)
+            {
+                await Task.WhenAny(crawl, Task.Delay(1000, cancellationToken));
+                if (!crawl.IsCompleted)
+                {
+                    console.WriteLine(Progress(crawler.Progress, time.GetElapsedTime(started), markup: false));
+                }
+            }
+        }
+        var report = await crawl;
+        WriteSummary(console, report, options);
+        return new RunResult(report, startedAt);
+    }
+
+    private static string Progress(CrawlProgress progress, TimeSpan elapsed, bool markup = true)
+    {
+        var rate = elapsed.TotalSeconds > 0 ? progress.Done / elapsed.TotalSeconds : 0;
+        var failing = progress.ServerErrors + progress.Errors;
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"{progress.Done} done, {progress.Admitted - progress.Done} queued, {failing} failing, {rate:0.0} URL/s");
+        return markup ? $"[grey]warming:[/] {text}" : "progress: " + text;
+    }
+
+    private static void WriteSummary(IAnsiConsole console, WarmupReport report, SiteWarmupOptions options)
+    {
+        var counts = report.Counts;
+        var totals = new Table().Title("Outcomes").AddColumns("requested", "2xx/3xx", "4xx", "5xx", "errors", "out of scope", "excluded", "over limit");
+        totals.AddRow(new[] { counts.Done, counts.Succeeded, counts.ClientErrors, counts.ServerErrors, counts.Errors, counts.OutOfScope, counts.Excluded, counts.OverLimit }
+            .Select(n => n.ToString(CultureInfo.InvariantCulture)).ToArray());
+        console.Write(totals);
+
+        var slowest = new Table().Title("Slowest URLs").AddColumns("ms", "status", "url");
+        foreach (var outcome in report.Outcomes.OrderByDescending(o => o.Duration).Take(5))
+        {
+            slowest.AddRow(((long)outcome.Duration.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), Markup.Escape(outcome.Result), Markup.Escape(outcome.Url.ToString()));
+        }
+        console.Write(slowest);
+
+        var failures = FailureRules.Failures(report, options.IgnoreResourceServerErrors);
+        if (failures.Count > 0)
+        {
+            var table = new Table().Title($"Failures ({failures.Count})").AddColumns("status", "url", "referrer");
+            foreach (var failure in failures.Take(20))
+            {
+                table.AddRow(Markup.Escape(failure.Result), Markup.Escape(failure.Url.ToString()), Markup.Escape(failure.Referrer?.ToString() ?? "(entry page)"));
+            }
+            console.Write(table);
+        }
+        if (counts.LimitsReached != WarmupLimits.None)
+        {
+            console.MarkupLine($"[yellow]Limits reached:[/] {counts.LimitsReached}");
+        }
+        console.MarkupLine(failures.Count == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"[green]Warm:[/] {counts.Done} URLs in {report.Duration.TotalSeconds:0.0} s.")
+            : string.Create(CultureInfo.InvariantCulture, $"[red]Not warm:[/] {failures.Count} failure(s) among {counts.Done} URLs."));
+    }
+
+    /// <summary>The options of this one run, for the named HTTP client's resilience pipeline.</summary>
+    private sealed class FixedOptionsMonitor(SiteWarmupOptions options) : IOptionsMonitor<SiteWarmupOptions>
+    {
+        public SiteWarmupOptions CurrentValue => options;
+
+        public SiteWarmupOptions Get(string? name) => options;
+
+        public IDisposable? OnChange(Action<SiteWarmupOptions, string?> listener) => null;
+    }
+}
