@@ -1,95 +1,148 @@
-using System.Runtime.InteropServices;
-using AngleSharp.Dom;
+using System.Text;
+using AngleSharp.Html;
 using AngleSharp.Html.Parser;
+using AngleSharp.Html.Parser.Tokens;
+using AngleSharp.Text;
 using HealthChecks.Warmup.Crawling;
 
 namespace HealthChecks.Warmup.Extraction;
 
 /// <summary>
-/// Finds, with AngleSharp, the pages an HTML document links to and the resources it loads (the list
-/// is in docs/architecture.md). Forms, <c>ping</c>, <c>cite</c>, <c>rel=preconnect|dns-prefetch</c>
-/// and inert schemes are never read.
+/// Finds the pages an HTML document links to and the resources it loads (the list is in
+/// docs/architecture.md), with AngleSharp's HTML tokenizer. Forms, <c>ping</c>, <c>cite</c>,
+/// <c>rel=preconnect|dns-prefetch</c> and inert schemes are never read.
 /// </summary>
+/// <remarks>
+/// The tokenizer, not the tree builder: every URL lives in a start tag's attributes or in a
+/// <c>&lt;style&gt;</c> element's text, so no DOM is needed, and skipping text, scripts and comments
+/// makes one linear pass. AngleSharp's tree builder is quadratic on deep nesting (100,000 nested
+/// elements took 40 s), which hostile markup must not be able to cause.
+/// </remarks>
 internal static class HtmlLinkExtractor
 {
-    // Parsing is synchronous, so a parser per thread is never shared between two documents at once.
-    [ThreadStatic]
-    private static HtmlParser? t_parser;
-
     private static readonly HashSet<string> s_resourceRels = new(
         ["stylesheet", "icon", "apple-touch-icon", "apple-touch-icon-precomposed", "manifest", "preload", "modulepreload", "prefetch"],
         StringComparer.OrdinalIgnoreCase);
 
-    private const string XLinkNamespace = "http://www.w3.org/1999/xlink";
-    private const string SvgNamespace = "http://www.w3.org/2000/svg";
-
-    public static void Extract(ReadOnlyMemory<byte> html, Uri documentUrl, List<ExtractedLink> links)
+    public static void Extract(ReadOnlyMemory<byte> html, string? contentType, Uri documentUrl, List<ExtractedLink> links)
     {
-        var parser = t_parser ??= new HtmlParser(new HtmlParserOptions { IsScripting = false });
-        using var stream = MemoryMarshal.TryGetArray(html, out var segment)
-            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-            : new MemoryStream(html.ToArray(), writable: false);
-        using var document = parser.ParseDocument(stream);
-
-        var baseUrl = documentUrl;
-        if (document.QuerySelector("base[href]") is { } baseElement)
+        using var source = new TextSource(Decode(html.Span, contentType));
+        var tokenizer = new HtmlTokenizer(source, HtmlEntityProvider.Resolver)
         {
-            baseUrl = LinkResolver.Resolve(documentUrl, baseElement.GetAttribute("href")) ?? documentUrl;
-        }
+            SkipDataText = true,
+            SkipComments = true,
+            SkipScriptText = true,
+            SkipRCDataText = true,
+            SkipPlaintext = true,
+            SkipCDATA = true,
+            SkipProcessingInstructions = true,
+            // <style> is raw text: its CSS is read.
+            SkipRawText = false,
+        };
 
-        var found = new Collector(baseUrl, links);
-        foreach (var element in document.All)
+        var found = new Collector();
+        var foreignDepth = 0;
+        StringBuilder? style = null;
+        for (var token = tokenizer.Get(); token.Type != HtmlTokenType.EndOfFile; token = tokenizer.Get())
         {
-            Visit(element, found);
-            if (element.GetAttribute("style") is { Length: > 0 } style)
+            switch (token.Type)
             {
-                found.AddCss(style);
+                case HtmlTokenType.StartTag:
+                    var tag = token.AsTag();
+                    Visit(tag, foreignDepth > 0, found);
+                    if (tag.Name is "svg" or "math")
+                    {
+                        foreignDepth += tag.IsSelfClosing ? 0 : 1;
+                    }
+                    else if (foreignDepth == 0)
+                    {
+                        // What the tree builder would tell the tokenizer after these start tags.
+                        tokenizer.State = tag.Name switch
+                        {
+                            "script" => HtmlParseMode.Script,
+                            "style" or "xmp" or "iframe" or "noembed" or "noframes" => HtmlParseMode.Rawtext,
+                            "title" or "textarea" => HtmlParseMode.RCData,
+                            "plaintext" => HtmlParseMode.Plaintext,
+                            _ => tokenizer.State,
+                        };
+                        style = tag.Name == "style" ? new StringBuilder() : null;
+                    }
+                    tokenizer.IsAcceptingCharacterData = foreignDepth > 0;
+                    break;
+                case HtmlTokenType.EndTag:
+                    if (token.Name == "style" && style is not null)
+                    {
+                        found.Css(style.ToString());
+                        style = null;
+                    }
+                    else if (token.Name is "svg" or "math" && foreignDepth > 0)
+                    {
+                        foreignDepth--;
+                    }
+                    tokenizer.IsAcceptingCharacterData = foreignDepth > 0;
+                    break;
+                case HtmlTokenType.Character when style is not null:
+                    style.Append(token.Data);
+                    break;
             }
         }
+        if (style is not null)
+        {
+            found.Css(style.ToString());
+        }
+        found.ResolveInto(documentUrl, links);
     }
 
-    private static void Visit(IElement element, Collector found)
+    private static void Visit(HtmlTagToken tag, bool inForeignContent, Collector found)
     {
-        switch (element.LocalName)
+        switch (tag.Name)
         {
+            case "base":
+                found.Base(tag.GetAttribute("href"));
+                break;
             case "a" or "area":
-                found.Add(element.GetAttribute("href"), LinkRole.Page);
+                found.Add(tag.GetAttribute("href"), LinkRole.Page);
                 break;
             case "img" or "source":
-                found.Add(element.GetAttribute("src"), LinkRole.Resource);
-                found.AddSrcset(element.GetAttribute("srcset"));
+                found.Add(tag.GetAttribute("src"), LinkRole.Resource);
+                found.Srcset(tag.GetAttribute("srcset"));
                 break;
-            case "input" when string.Equals(element.GetAttribute("type"), "image", StringComparison.OrdinalIgnoreCase):
+            case "input" when string.Equals(tag.GetAttribute("type"), "image", StringComparison.OrdinalIgnoreCase):
             case "script" or "audio" or "track" or "embed" or "iframe":
-                found.Add(element.GetAttribute("src"), LinkRole.Resource);
+                found.Add(tag.GetAttribute("src"), LinkRole.Resource);
                 break;
             case "video":
-                found.Add(element.GetAttribute("src"), LinkRole.Resource);
-                found.Add(element.GetAttribute("poster"), LinkRole.Resource);
+                found.Add(tag.GetAttribute("src"), LinkRole.Resource);
+                found.Add(tag.GetAttribute("poster"), LinkRole.Resource);
                 break;
             case "object":
-                found.Add(element.GetAttribute("data"), LinkRole.Resource);
+                found.Add(tag.GetAttribute("data"), LinkRole.Resource);
                 break;
             case "link":
-                if (HasResourceRel(element.GetAttribute("rel")))
+                if (HasResourceRel(tag.GetAttribute("rel")))
                 {
-                    found.Add(element.GetAttribute("href"), LinkRole.Resource);
+                    found.Add(tag.GetAttribute("href"), LinkRole.Resource);
                 }
-                found.AddSrcset(element.GetAttribute("imagesrcset"));
+                found.Srcset(tag.GetAttribute("imagesrcset"));
                 break;
-            case "image" or "use" when element.NamespaceUri == SvgNamespace:
-                found.Add(element.GetAttribute("href"), LinkRole.Resource);
-                found.Add(element.GetAttribute(XLinkNamespace, "href"), LinkRole.Resource);
+            case "image" or "use" when inForeignContent:
+                found.Add(tag.GetAttribute("href"), LinkRole.Resource);
+                found.Add(tag.GetAttribute("xlink:href"), LinkRole.Resource);
                 break;
-            case "style":
-                found.AddCss(element.TextContent);
+            case "image":
+                // Outside SVG the HTML parser turns <image> into <img>.
+                found.Add(tag.GetAttribute("src"), LinkRole.Resource);
                 break;
             case "body" or "table" or "td" or "th":
-                found.Add(element.GetAttribute("background"), LinkRole.Resource);
+                found.Add(tag.GetAttribute("background"), LinkRole.Resource);
                 break;
-            case "meta" when string.Equals(element.GetAttribute("http-equiv"), "refresh", StringComparison.OrdinalIgnoreCase):
-                found.Add(MetaRefresh.Url(element.GetAttribute("content")), LinkRole.Refresh);
+            case "meta" when string.Equals(tag.GetAttribute("http-equiv"), "refresh", StringComparison.OrdinalIgnoreCase):
+                found.Add(MetaRefresh.Url(tag.GetAttribute("content")), LinkRole.Refresh);
                 break;
+        }
+        if (tag.GetAttribute("style") is { Length: > 0 } inline)
+        {
+            found.Css(inline);
         }
     }
 
@@ -109,19 +162,49 @@ internal static class HtmlLinkExtractor
         return false;
     }
 
-    private sealed class Collector(Uri baseUrl, List<ExtractedLink> links)
+    /// <summary>The charset of the Content-Type, else a byte order mark, else UTF-8.</summary>
+    private static string Decode(ReadOnlySpan<byte> bytes, string? contentType)
     {
+        var encoding = Encoding.UTF8;
+        if (contentType is not null
+            && System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+            && media.CharSet is { Length: > 0 } charset)
+        {
+            try
+            {
+                encoding = Encoding.GetEncoding(charset.Trim('"'));
+            }
+            catch (ArgumentException)
+            {
+                // An unknown charset: read it as UTF-8, as browsers fall back.
+            }
+        }
+        var preamble = Encoding.UTF8.Preamble;
+        if (bytes.StartsWith(preamble))
+        {
+            return Encoding.UTF8.GetString(bytes[preamble.Length..]);
+        }
+        return encoding.GetString(bytes);
+    }
+
+    /// <summary>Collects references as written; resolves them once the whole document (and its base) is known.</summary>
+    private sealed class Collector
+    {
+        private readonly List<(string Raw, LinkRole Role)> _references = [];
         private readonly List<string> _scratch = [];
+        private string? _base;
+
+        public void Base(string? href) => _base ??= string.IsNullOrWhiteSpace(href) ? null : href;
 
         public void Add(string? raw, LinkRole role)
         {
-            if (LinkResolver.Resolve(baseUrl, raw) is { } url)
+            if (!string.IsNullOrWhiteSpace(raw))
             {
-                links.Add(new ExtractedLink(url, role));
+                _references.Add((raw, role));
             }
         }
 
-        public void AddSrcset(string? srcset)
+        public void Srcset(string? srcset)
         {
             _scratch.Clear();
             SrcsetParser.ParseUrls(srcset, _scratch);
@@ -131,13 +214,25 @@ internal static class HtmlLinkExtractor
             }
         }
 
-        public void AddCss(string css)
+        public void Css(string css)
         {
             _scratch.Clear();
             CssUrlScanner.Scan(css, _scratch);
             foreach (var raw in _scratch)
             {
                 Add(raw, LinkRole.Resource);
+            }
+        }
+
+        public void ResolveInto(Uri documentUrl, List<ExtractedLink> links)
+        {
+            var baseUrl = LinkResolver.Resolve(documentUrl, _base) ?? documentUrl;
+            foreach (var (raw, role) in _references)
+            {
+                if (LinkResolver.Resolve(baseUrl, raw) is { } url)
+                {
+                    links.Add(new ExtractedLink(url, role));
+                }
             }
         }
     }

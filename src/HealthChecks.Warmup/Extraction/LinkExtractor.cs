@@ -14,7 +14,7 @@ internal static class LinkExtractor
         }
         if (ContentTypes.IsHtml(response.ContentType))
         {
-            HtmlLinkExtractor.Extract(response.Body, url, links);
+            HtmlLinkExtractor.Extract(response.Body, response.ContentType, url, links);
         }
         else if (ContentTypes.IsCss(response.ContentType))
         {
