@@ -20,7 +20,7 @@ internal sealed class WarmupCoordinator(
     string name,
     SiteWarmupOptions options,
     InProcessApplication application,
-    IServer server,
+    IServer? server,
     IServiceProvider services,
     IHttpClientFactory httpClientFactory,
     TimeProvider time,

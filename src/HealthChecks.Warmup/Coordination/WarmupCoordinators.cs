@@ -24,7 +24,7 @@ internal sealed class WarmupCoordinators(IServiceProvider services, IOptions<War
         name,
         services.GetRequiredService<IOptionsMonitor<SiteWarmupOptions>>().Get(name),
         services.GetRequiredService<InProcessApplication>(),
-        services.GetRequiredService<IServer>(),
+        services.GetService<IServer>(),
         services,
         services.GetRequiredService<IHttpClientFactory>(),
         services.GetRequiredService<TimeProvider>(),

@@ -13,9 +13,9 @@ internal static class EntryPointDiscovery
     /// first address, with wildcard hosts (<c>+</c>, <c>*</c>, <c>0.0.0.0</c>, <c>[::]</c>) read as
     /// <c>localhost</c>; <c>http://localhost</c> when the server reports no address (TestServer).
     /// </summary>
-    public static Uri SiteOrigin(IServer server)
+    public static Uri SiteOrigin(IServer? server)
     {
-        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses;
+        var addresses = server?.Features.Get<IServerAddressesFeature>()?.Addresses;
         if (addresses is null || addresses.Count == 0)
         {
             return s_fallbackOrigin;
