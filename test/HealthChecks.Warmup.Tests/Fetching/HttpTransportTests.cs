@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.IO.Compression;
 using System.Net;
 using HealthChecks.Warmup.Tests.Support;
 using Microsoft.AspNetCore.Builder;
@@ -80,6 +81,40 @@ public sealed class HttpTransportTests
 
         Assert.That(sentEncodings, Does.Contain(encoding), "the server really compressed the page");
         Assert.That(site.Paths, Does.Contain("/img/after-compression.png"));
+    }
+
+    [Test]
+    public async Task GzipBomb_IsDrainedWithBoundedMemory()
+    {
+        // 1 GiB of zeros, about 10 MiB on the wire.
+        using var compressed = new MemoryStream();
+        await using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            var zeros = new byte[1 << 20];
+            for (var i = 0; i < 1024; i++)
+            {
+                await gzip.WriteAsync(zeros);
+            }
+        }
+        var bomb = compressed.ToArray();
+        await using var site = await OverHttp(o => o.MaxParsedBytes = 64 * 1024)
+            .Html("/", "<img src=\"/img/a.png\"><a href=\"/bomb\">bomb</a>")
+            .Route("/bomb", async context =>
+            {
+                context.Response.ContentType = "text/html";
+                context.Response.Headers.ContentEncoding = "gzip";
+                await context.Response.Body.WriteAsync(bomb);
+            })
+            .StartAsync();
+        var allocatedBefore = GC.GetTotalAllocatedBytes();
+
+        var probe = await site.WaitForVerdictAsync(TimeSpan.FromSeconds(120));
+        var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
+
+        Assert.That(bomb, Has.Length.LessThan(16 << 20));
+        Assert.That(probe.Status, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(probe.Data.GetProperty("limitsReached").GetString(), Is.EqualTo("MaxParsedBytes"));
+        Assert.That(allocated, Is.LessThan(256L << 20), "a 1 GiB body went through a pooled buffer, not into memory");
     }
 
     [Test]

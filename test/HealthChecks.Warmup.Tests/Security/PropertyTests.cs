@@ -1,0 +1,97 @@
+using CsCheck;
+using HealthChecks.Warmup.Crawling;
+using HealthChecks.Warmup.Extraction;
+
+namespace HealthChecks.Warmup.Tests.Security;
+
+/// <summary>
+/// Property-based tests (CsCheck) of what reads untrusted text: URL resolution and scope, the srcset
+/// parser and the CSS scanner never throw, never loop, and never admit a URL of another origin.
+/// </summary>
+[TestFixture]
+public sealed class PropertyTests
+{
+    private static readonly Uri s_origin = new("http://127.0.0.1:5000/");
+    private static readonly Uri s_page = new("http://127.0.0.1:5000/docs/page?x=1");
+
+    // Pieces attackers combine: schemes, slashes both ways, user info, hosts in many spellings, ports, escapes.
+    private static readonly Gen<string> s_piece = Gen.OneOf(
+        "/", "//", "\\", "\\\\", "@", ":", "?", "#", ".", "..", "%2f", "%5c", "%2e", "%40", "%00", " ", "\t", "\n",
+        "http:", "https:", "HTTP:", "ftp:", "file:", "javascript:", "data:", "blob:", "mailto:",
+        "127.0.0.1", "127.0.0.2", "127.1", "2130706433", "2130706434", "0x7f.0.0.1", "0177.0.0.1", "[::1]", "[::ffff:127.0.0.1]",
+        "localhost", "evil.example", "ℓocalhost", "xn--80ak6aa92e.com", "ехаmple.com",
+        ":5000", ":5001", ":80", ":0", ":65536", "user", "user:pass", "a", "b/c", "&amp;");
+
+    private static readonly Gen<string> s_reference = s_piece.Array[0, 12].Select(parts => string.Concat(parts));
+
+    [Test]
+    public void Resolve_NeverThrows_AndScopeAdmitsOnlyTheOrigin()
+    {
+        var scope = new SiteScope(s_origin);
+        s_reference.Sample(raw =>
+        {
+            var url = LinkResolver.Resolve(s_page, raw);
+            if (url is not null && scope.Contains(url))
+            {
+                Assert.That(url.Scheme, Is.EqualTo("http"), raw);
+                Assert.That(url.Host, Is.EqualTo("127.0.0.1"), raw);
+                Assert.That(url.Port, Is.EqualTo(5000), raw);
+                Assert.That(url.UserInfo, Is.Empty, raw);
+                Assert.That(url.Fragment, Is.Empty, raw);
+            }
+        }, iter: 20_000);
+    }
+
+    [Test]
+    public void Resolve_ArbitraryText_NeverThrows() =>
+        Gen.String.Sample(raw => LinkResolver.Resolve(s_page, raw), iter: 20_000);
+
+    private static readonly Gen<string> s_srcsetText = Gen.String[Gen.Char[" ,()\t\n1x2w.a/b?\\\"'"], 0, 200];
+
+    [Test]
+    public void Srcset_NeverThrows_AndYieldsOnlyNonEmptyUrlsWithoutSpaces()
+    {
+        s_srcsetText.Sample(srcset =>
+        {
+            var urls = new List<string>();
+            SrcsetParser.ParseUrls(srcset, urls);
+            Assert.That(urls, Has.All.Not.Empty.And.All.Not.Contain(" ").And.All.Not.Contain("\t"), srcset);
+            Assert.That(urls.Sum(u => u.Length), Is.LessThanOrEqualTo(srcset.Length));
+        }, iter: 20_000);
+        Gen.String.Sample(srcset => SrcsetParser.ParseUrls(srcset, []), iter: 5_000);
+    }
+
+    private static readonly Gen<string> s_cssText = Gen.OneOf(
+        "url(", ")", "(", "\"", "'", "\\", "\\2f ", "\\\n", "/*", "*/", "@import", "@", "image-set(", "-webkit-image-set(",
+        " ", "\n", ";", "{", "}", "a.png", "x", "-", "--", "u\\72l(", "1x", ",").Array[0, 40].Select(parts => string.Concat(parts));
+
+    [Test]
+    public void CssScanner_NeverThrows_AndYieldsNoMoreTextThanItRead()
+    {
+        s_cssText.Sample(css =>
+        {
+            var urls = new List<string>();
+            CssUrlScanner.Scan(css, urls);
+            Assert.That(urls.Count, Is.LessThanOrEqualTo(css.Length));
+        }, iter: 20_000);
+        Gen.String.Sample(css => CssUrlScanner.Scan(css, []), iter: 5_000);
+    }
+
+    [Test]
+    public void CssUrls_ResolveIntoScopeOnlyOnTheOrigin()
+    {
+        var scope = new SiteScope(s_origin);
+        Gen.Select(s_cssText, s_reference).Sample((css, reference) =>
+        {
+            var urls = new List<string>();
+            CssUrlScanner.Scan(css + "url(\"" + reference + "\")", urls);
+            foreach (var raw in urls)
+            {
+                if (LinkResolver.Resolve(s_page, raw) is { } url && scope.Contains(url))
+                {
+                    Assert.That(url.Authority, Is.EqualTo("127.0.0.1:5000"), raw);
+                }
+            }
+        }, iter: 10_000);
+    }
+}
