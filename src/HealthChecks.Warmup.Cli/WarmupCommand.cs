@@ -27,11 +27,12 @@ internal static class WarmupCommand
         var exclude = new Option<string[]>("--exclude") { Description = "A path pattern never requested (repeatable; * and ?), besides sign-out paths, e.g. --exclude \"/health/*\".", Arity = ArgumentArity.ZeroOrMore };
         var headers = new Option<string[]>("--header") { Description = "A request header \"Name: value\" (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var json = new Option<string>("--json") { Description = "Write the full report (every URL) to this file." };
+        var noSitemaps = new Option<bool>("--no-sitemaps") { Description = "Do not read robots.txt and sitemaps for more pages." };
         var verbose = new Option<bool>("--verbose") { Description = "Log every request and its outcome." };
 
         var root = new RootCommand("Warms a site over HTTP — its pages and every stylesheet, script, image and font they load — and exits 0 when it is warm.")
         {
-            url, entries, depth, concurrency, timeout, deadline, maxUrls, retries, ignore, exclude, headers, json, verbose,
+            url, entries, depth, concurrency, timeout, deadline, maxUrls, retries, ignore, exclude, headers, noSitemaps, json, verbose,
         };
 
         var parsed = root.Parse(args);
@@ -82,6 +83,7 @@ internal static class WarmupCommand
             IgnoreResourceServerErrors = parsed.GetValue(ignore),
             RequestHeaders = requestHeaders,
             Verbose = parsed.GetValue(verbose),
+            DiscoverSitemaps = !parsed.GetValue(noSitemaps),
         };
         foreach (var pattern in parsed.GetValue(exclude) ?? [])
         {

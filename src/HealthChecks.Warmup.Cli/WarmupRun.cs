@@ -34,8 +34,8 @@ internal static class WarmupRun
         var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient(WarmupHttpClient.Name(Registration));
         var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("dotnet-warmup");
         var crawler = new Crawler(Registration, options, new HttpFetcher(client, options, time), time, logger);
-        var origin = new Uri(options.BaseAddress!.GetLeftPart(UriPartial.Authority) + "/");
-        var entries = EntryPointDiscovery.EntryPages(origin, options);
+        var origin = SiteScope.OriginOf(options.BaseAddress!);
+        var (scope, seeds) = await WarmupSeeds.DiscoverAsync(Registration, origin, options, [], [], cancellationToken);
 
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -44,11 +44,11 @@ internal static class WarmupRun
             ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
         });
-        console.MarkupLine($"Warming [bold]{Markup.Escape(origin.ToString())}[/] from {entries.Count} entry page(s), depth {options.MaxDepth}.");
+        console.MarkupLine($"Warming [bold]{Markup.Escape(origin.ToString())}[/] from {seeds.Count} entry page(s), depth {options.MaxDepth}.");
 
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
-        var crawl = crawler.RunAsync(1, new SiteScope(origin), entries, new HashSet<string>(), cancellationToken);
+        var crawl = crawler.RunAsync(1, scope, seeds, new HashSet<string>(), cancellationToken);
         if (interactive)
         {
             await console.Live(new Markup(Progress(crawler.Progress, time.GetElapsedTime(started))))

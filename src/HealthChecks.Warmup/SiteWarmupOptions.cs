@@ -52,6 +52,38 @@ public sealed class SiteWarmupOptions
     public TimeSpan RequestRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
+    /// Host names the app answers (multi-tenant apps, several sites in one app), each warmed as a site
+    /// of its own: its entry pages are requested with that host (in-process, the Host header; over
+    /// HTTP, the authority), on the origin's scheme, and on its port unless the host names one
+    /// (<c>tenant.example:8443</c>). Default: none, the origin's own host alone.
+    /// </summary>
+    public IList<string> Hosts { get; set; } = [];
+
+    /// <summary>
+    /// Whether the app's own endpoints are warmed: every endpoint that answers GET and needs no route
+    /// value (Razor Pages, MVC actions, minimal APIs) becomes a page to warm at depth 0, except health
+    /// check endpoints and those marked <c>ExcludeFromWarmup</c>; <c>WithWarmup("/products/42")</c> adds
+    /// sample paths of an endpoint that needs values. Default: <see langword="null"/>, meaning on
+    /// in-process and off over HTTP (where the site may not be this app).
+    /// </summary>
+    public bool? DiscoverEndpoints { get; set; }
+
+    /// <summary>
+    /// Whether each site's <c>/sitemap.xml</c>, the sitemaps that <c>/robots.txt</c> names, sitemap
+    /// indexes and gzipped sitemaps are read; their URLs on the site are warmed as pages at depth 0 (so
+    /// pages no link reaches get warm too), bounded by <see cref="MaxUrls"/> and 50 sitemaps.
+    /// Default: <see langword="true"/>.
+    /// </summary>
+    public bool DiscoverSitemaps { get; set; } = true;
+
+    /// <summary>
+    /// Whether the <c>Disallow</c> rules for all user agents (<c>User-agent: *</c>) of each site's
+    /// <c>/robots.txt</c> keep URLs out of the crawl. Default: <see langword="false"/>: a warm-up is the
+    /// site's own, not a stranger's crawler.
+    /// </summary>
+    public bool RespectRobotsTxt { get; set; }
+
+    /// <summary>
     /// How many link hops are followed from an entry page: 0 fetches only the entry pages and their
     /// resources, 1 also the pages they link to (the site's second level). Default: 1. Range: 0–100.
     /// </summary>
@@ -69,6 +101,11 @@ public sealed class SiteWarmupOptions
     /// Debug. Default: <see langword="false"/>.
     /// </summary>
     public bool Verbose { get; set; }
+
+    /// <summary>
+    /// Whether links marked <c>rel="nofollow"</c> are followed. Default: <see langword="false"/>.
+    /// </summary>
+    public bool FollowNofollowLinks { get; set; }
 
     /// <summary>
     /// Whether links to pages that carry a query string (<c>/list?page=2</c>,

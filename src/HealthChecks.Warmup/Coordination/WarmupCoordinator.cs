@@ -6,6 +6,7 @@ using HealthChecks.Warmup.Fetching.InProcess;
 using HealthChecks.Warmup.Reporting;
 using HealthChecks.Warmup.Rules;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -79,14 +80,13 @@ internal sealed class WarmupCoordinator(
     private async ValueTask<WarmupSnapshot> AttemptAsync(CancellationToken stopping)
     {
         var attempt = ++_attempt;
-        var origin = options.BaseAddress is { } configured ? new Uri(configured.GetLeftPart(UriPartial.Authority) + "/") : EntryPointDiscovery.SiteOrigin(server);
-        var entries = EntryPointDiscovery.EntryPages(origin, options);
+        var origin = options.BaseAddress is { } configured ? SiteScope.OriginOf(configured) : EntryPointDiscovery.SiteOrigin(server);
         IFetcher fetcher = options.Transport == WarmupTransport.Http
             ? new HttpFetcher(httpClientFactory.CreateClient(WarmupHttpClient.Name(Name)), options, time)
             : new InProcessFetcher(application, options, time);
         var crawler = new Crawler(Name, options, fetcher, time, logger);
         Publish(Snapshot with { State = WarmupState.Warming, Attempt = attempt, Progress = crawler.Progress, NextAttemptAt = null });
-        WarmupLog.WarmupStarted(logger, Name, attempt, entries.Count, origin);
+
 
         using var progressLogging = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var progressLog = LogProgressAsync(crawler.Progress, progressLogging.Token);
@@ -97,7 +97,12 @@ internal sealed class WarmupCoordinator(
                 throw new InvalidOperationException(
                     "The application's request pipeline was not captured: AddSiteWarmup needs an ASP.NET Core web host (WebApplication or ConfigureWebHost).");
             }
-            var report = await crawler.RunAsync(attempt, new SiteScope(origin), entries, HealthEndpoints.Paths(services), stopping);
+            var endpoints = AppEndpoints.Read(services);
+            var discoverEndpoints = options.DiscoverEndpoints ?? options.Transport == WarmupTransport.InProcess;
+            var (scope, seeds) = await WarmupSeeds.DiscoverAsync(Name, origin, options, services.GetServices<ISiteWarmupSource>(),
+                discoverEndpoints ? endpoints.Pages : [], stopping);
+            WarmupLog.WarmupStarted(logger, Name, attempt, seeds.Count, origin);
+            var report = await crawler.RunAsync(attempt, scope, seeds, endpoints.HealthChecks, stopping);
             return Publish(Judge(report));
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

@@ -5,6 +5,8 @@ internal enum UrlKind
 {
     Page,
     Resource,
+    /// <summary>robots.txt or a sitemap, read for the pages it lists; never a failure.</summary>
+    Sitemap,
 }
 
 /// <summary>One URL the frontier admitted, with how it was reached.</summary>

@@ -12,7 +12,11 @@ namespace HealthChecks.Warmup.Crawling;
 /// </summary>
 internal sealed class Crawler(string registration, SiteWarmupOptions options, IFetcher fetcher, TimeProvider time, ILogger logger)
 {
+    /// <summary>The most robots.txt files and sitemaps one warm-up reads.</summary>
+    internal const int MaxSitemaps = 50;
+
     private static readonly HashSet<int> s_redirects = [301, 302, 303, 307, 308];
+    private int _sitemaps;
     private readonly ConcurrentQueue<UrlOutcome> _outcomes = new();
     private readonly LogLevel _detail = options.Verbose ? LogLevel.Information : LogLevel.Debug;
 
@@ -20,29 +24,52 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
     public CrawlProgress Progress { get; } = new();
 
     /// <summary>
-    /// Crawls from <paramref name="entries"/>. Ends normally when done or at the deadline; throws
-    /// <see cref="OperationCanceledException"/> only when <paramref name="stopping"/> is cancelled.
+    /// Crawls from <paramref name="seeds"/> and, per the options, each site's robots.txt and sitemaps.
+    /// Ends normally when done or at the deadline; throws <see cref="OperationCanceledException"/> only
+    /// when <paramref name="stopping"/> is cancelled.
     /// </summary>
-    public async Task<WarmupReport> RunAsync(int attempt, SiteScope scope, IReadOnlyList<Uri> entries, IReadOnlySet<string> healthEndpoints, CancellationToken stopping)
+    public async Task<WarmupReport> RunAsync(int attempt, SiteScope scope, IReadOnlyList<CrawlRequest> seeds, IReadOnlySet<string> healthEndpoints, CancellationToken stopping)
     {
         var started = time.GetTimestamp();
         using var deadline = new CancellationTokenSource(options.Deadline, time);
         using var crawl = CancellationTokenSource.CreateLinkedTokenSource(stopping, deadline.Token);
 
         var frontier = new Frontier(scope, options, Progress, healthEndpoints);
-        foreach (var entry in entries)
-        {
-            frontier.Offer(new CrawlRequest(entry, UrlKind.Page, Depth: 0, Referrer: null, IsEntry: true, RedirectHops: 0));
-        }
-        frontier.SeedingDone();
-
-        var workers = new Task[Math.Max(1, options.MaxConcurrency)];
-        for (var i = 0; i < workers.Length; i++)
-        {
-            workers[i] = WorkAsync(frontier, crawl.Token);
-        }
         try
         {
+            var sites = scope.Origins.ToList();
+            if (options.DiscoverSitemaps || options.RespectRobotsTxt)
+            {
+                // robots.txt first: its Disallow rules must hold before anything else is requested.
+                var links = new List<ExtractedLink>();
+                foreach (var site in sites)
+                {
+                    var robots = new CrawlRequest(new Uri(site, "/robots.txt"), UrlKind.Sitemap, 0, null, IsEntry: false, RedirectHops: 0);
+                    if (frontier.TryClaim(robots.Url))
+                    {
+                        Interlocked.Increment(ref _sitemaps);
+                        await VisitAsync(robots, frontier, links, crawl.Token);
+                    }
+                }
+            }
+            foreach (var seed in seeds)
+            {
+                Offer(frontier, seed);
+            }
+            if (options.DiscoverSitemaps)
+            {
+                foreach (var site in sites)
+                {
+                    Offer(frontier, new CrawlRequest(new Uri(site, "/sitemap.xml"), UrlKind.Sitemap, 0, null, IsEntry: false, RedirectHops: 0));
+                }
+            }
+            frontier.SeedingDone();
+
+            var workers = new Task[Math.Max(1, options.MaxConcurrency)];
+            for (var i = 0; i < workers.Length; i++)
+            {
+                workers[i] = WorkAsync(frontier, crawl.Token);
+            }
             await Task.WhenAll(workers);
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested && deadline.IsCancellationRequested)
@@ -90,6 +117,14 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
             FollowRedirect(request, response.Location, frontier);
             return;
         }
+        if (request.Kind == UrlKind.Sitemap)
+        {
+            if (status is >= 200 and < 300)
+            {
+                ReadSitemap(request, response, frontier);
+            }
+            return;
+        }
         if (response.BodyTruncated && Progress.Reached(WarmupLimits.MaxParsedBytes))
         {
             WarmupLog.LimitReached(logger, registration, WarmupLimits.MaxParsedBytes);
@@ -108,9 +143,13 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         }
         foreach (var link in links)
         {
+            if (link.Role == LinkRole.NofollowPage && !options.FollowNofollowLinks)
+            {
+                continue;
+            }
             var next = link.Role switch
             {
-                LinkRole.Page => new CrawlRequest(link.Url, UrlKind.Page, request.Depth + 1, request.Url, IsEntry: false, RedirectHops: 0),
+                LinkRole.Page or LinkRole.NofollowPage => new CrawlRequest(link.Url, UrlKind.Page, request.Depth + 1, request.Url, IsEntry: false, RedirectHops: 0),
                 LinkRole.Refresh => new CrawlRequest(link.Url, UrlKind.Page, request.Depth, request.Url, request.IsEntry, RedirectHops: 0),
                 _ => new CrawlRequest(link.Url, UrlKind.Resource, request.Depth, request.Url, IsEntry: false, RedirectHops: 0),
             };
@@ -136,8 +175,61 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         Offer(frontier, request with { Url = target, Referrer = request.Url, RedirectHops = request.RedirectHops + 1 });
     }
 
+    /// <summary>robots.txt: its sitemaps and, when respected, its Disallow rules; a sitemap: its pages and sitemaps.</summary>
+    private void ReadSitemap(CrawlRequest request, FetchResult response, Frontier frontier)
+    {
+        var sitemaps = new List<string>();
+        var pages = new List<string>();
+        try
+        {
+            if (request.Url.AbsolutePath == "/robots.txt")
+            {
+                var disallowed = new List<string>();
+                RobotsTxt.Read(System.Text.Encoding.UTF8.GetString(response.Body.Span), sitemaps, disallowed);
+                if (options.RespectRobotsTxt)
+                {
+                    frontier.Disallow(disallowed);
+                }
+                if (!options.DiscoverSitemaps)
+                {
+                    sitemaps.Clear();
+                }
+            }
+            else
+            {
+                SitemapReader.Read(response.Body, options.MaxParsedBytes, pages, sitemaps);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            WarmupLog.ExtractionFailed(logger, request.Url, ex);
+        }
+        foreach (var sitemap in sitemaps)
+        {
+            if (LinkResolver.Resolve(request.Url, sitemap) is { } url)
+            {
+                Offer(frontier, new CrawlRequest(url, UrlKind.Sitemap, 0, request.Url, IsEntry: false, RedirectHops: 0));
+            }
+        }
+        foreach (var page in pages)
+        {
+            if (LinkResolver.Resolve(request.Url, page) is { } url)
+            {
+                Offer(frontier, new CrawlRequest(url, UrlKind.Page, 0, request.Url, IsEntry: false, RedirectHops: 0));
+            }
+        }
+    }
+
     private void Offer(Frontier frontier, CrawlRequest request)
     {
+        if (request.Kind == UrlKind.Sitemap && request.RedirectHops == 0 && Interlocked.Increment(ref _sitemaps) > MaxSitemaps)
+        {
+            if (Progress.Reached(WarmupLimits.MaxSitemaps))
+            {
+                WarmupLog.LimitReached(logger, registration, WarmupLimits.MaxSitemaps);
+            }
+            return;
+        }
         switch (frontier.Offer(request))
         {
             case Admission.OutOfScope:

@@ -30,6 +30,7 @@ internal sealed class Frontier
     private int _pending = 1;
 
     private readonly IReadOnlySet<string> _healthEndpoints;
+    private string[] _disallowed = [];
 
     public Frontier(SiteScope scope, SiteWarmupOptions options, CrawlProgress progress, IReadOnlySet<string> healthEndpoints)
     {
@@ -46,7 +47,7 @@ internal sealed class Frontier
     public Admission Offer(CrawlRequest request)
     {
         var url = request.Url;
-        if (request.Kind == UrlKind.Page && !request.IsEntry)
+        if (request.Kind == UrlKind.Page && !request.IsEntry && request.Referrer is not null)
         {
             if (request.Depth > _options.MaxDepth)
             {
@@ -67,6 +68,25 @@ internal sealed class Frontier
             _progress.CountExcluded();
             return Admission.Excluded;
         }
+        var admission = Claim(url, queued: true);
+        if (admission == Admission.Admitted)
+        {
+            _queue.Writer.TryWrite(request);
+        }
+        return admission;
+    }
+
+    /// <summary>
+    /// Admits a URL the caller fetches itself, before the workers start (robots.txt): counted and
+    /// deduplicated like any other, but not queued.
+    /// </summary>
+    public bool TryClaim(Uri url) => Scope.Contains(url) && !IsExcluded(url) && Claim(url, queued: false) == Admission.Admitted;
+
+    /// <summary>Path prefixes robots.txt disallows; set before the workers start.</summary>
+    public void Disallow(IEnumerable<string> prefixes) => _disallowed = [.. _disallowed, .. prefixes];
+
+    private Admission Claim(Uri url, bool queued)
+    {
         lock (_seen)
         {
             if (!_seen.Add(url.AbsoluteUri))
@@ -79,9 +99,11 @@ internal sealed class Frontier
                 return Admission.OverLimit;
             }
             _progress.CountAdmitted();
-            Interlocked.Increment(ref _pending);
+            if (queued)
+            {
+                Interlocked.Increment(ref _pending);
+            }
         }
-        _queue.Writer.TryWrite(request);
         return Admission.Admitted;
     }
 
@@ -105,6 +127,13 @@ internal sealed class Frontier
         if (_healthEndpoints.Contains(path.Length > 1 ? path.TrimEnd('/') : path))
         {
             return true;
+        }
+        foreach (var prefix in _disallowed)
+        {
+            if (path.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
         }
         foreach (var pattern in _options.ExcludedPaths)
         {

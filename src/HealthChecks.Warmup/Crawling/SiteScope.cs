@@ -10,11 +10,16 @@ internal sealed class SiteScope
     private readonly Lock _gate = new();
     private Uri[] _origins;
 
-    public SiteScope(Uri origin)
+    public SiteScope(Uri origin, IEnumerable<Uri>? otherSites = null)
     {
-        Origin = new Uri(origin.GetLeftPart(UriPartial.Authority) + "/");
-        _origins = [Origin];
+        Origin = OriginOf(origin);
+        _origins = [Origin, .. (otherSites ?? []).Select(OriginOf).Where(o => o != Origin).Distinct()];
     }
+
+    /// <summary>Every origin in scope: the site's and those of the other sites it was given.</summary>
+    public IReadOnlyList<Uri> Origins => Volatile.Read(ref _origins);
+
+    internal static Uri OriginOf(Uri url) => new(url.GetLeftPart(UriPartial.Authority) + "/");
 
     /// <summary>The site's own origin, with a trailing slash: <c>http://localhost:5000/</c>.</summary>
     public Uri Origin { get; }
@@ -50,7 +55,7 @@ internal sealed class SiteScope
         {
             if (!Contains(to))
             {
-                _origins = [.. _origins, new Uri(to.GetLeftPart(UriPartial.Authority) + "/")];
+                _origins = [.. _origins, OriginOf(to)];
             }
         }
         return true;

@@ -65,6 +65,14 @@ internal sealed class SiteWarmupOptionsValidator : IValidateOptions<SiteWarmupOp
             }
         }
 
+        foreach (var host in options.Hosts ?? [])
+        {
+            if (HealthChecks.Warmup.Discovery.WarmupSeeds.HostOrigin(new Uri("http://localhost/"), host) is null)
+            {
+                errors.Add($"{SiteWarmupOptions.ConfigurationSection}:Hosts has \"{host}\": a host name, optionally with a port, such as tenant.example or tenant.example:8443.");
+            }
+        }
+
         Range(nameof(options.MaxRequestRetries), options.MaxRequestRetries, 0, 10, "between 0 and 10");
         Duration(nameof(options.RequestRetryDelay), options.RequestRetryDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
         Range(nameof(options.MaxDepth), options.MaxDepth, 0, 100, "between 0 and 100");

@@ -5,6 +5,8 @@ internal enum LinkRole
 {
     /// <summary>A link to another page (<c>a</c>, <c>area</c>): followed up to the depth limit.</summary>
     Page,
+    /// <summary>A link marked <c>rel="nofollow"</c>: followed only when the options say so.</summary>
+    NofollowPage,
     /// <summary>A meta refresh: the same page moved, so it keeps the page's depth.</summary>
     Refresh,
     /// <summary>Something the page or stylesheet loads (image, stylesheet, script, font, ...): always fetched.</summary>

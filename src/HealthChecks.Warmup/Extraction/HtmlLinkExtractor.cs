@@ -101,7 +101,7 @@ internal static class HtmlLinkExtractor
                 found.Base(tag.GetAttribute("href"));
                 break;
             case "a" or "area":
-                found.Add(tag.GetAttribute("href"), LinkRole.Page);
+                found.Add(tag.GetAttribute("href"), HasRel(tag.GetAttribute("rel"), "nofollow") ? LinkRole.NofollowPage : LinkRole.Page);
                 break;
             case "img" or "source":
                 found.Add(tag.GetAttribute("src"), LinkRole.Resource);
@@ -146,21 +146,12 @@ internal static class HtmlLinkExtractor
         }
     }
 
-    private static bool HasResourceRel(string? rel)
-    {
-        if (string.IsNullOrEmpty(rel))
-        {
-            return false;
-        }
-        foreach (var token in rel.Split([' ', '\t', '\n', '\r', '\f'], StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (s_resourceRels.Contains(token))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    private static bool HasResourceRel(string? rel) => RelTokens(rel).Any(s_resourceRels.Contains);
+
+    private static bool HasRel(string? rel, string token) => RelTokens(rel).Contains(token, StringComparer.OrdinalIgnoreCase);
+
+    private static string[] RelTokens(string? rel) =>
+        string.IsNullOrEmpty(rel) ? [] : rel.Split([' ', '\t', '\n', '\r', '\f'], StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>The charset of the Content-Type, else a byte order mark, else UTF-8.</summary>
     private static string Decode(ReadOnlySpan<byte> bytes, string? contentType)

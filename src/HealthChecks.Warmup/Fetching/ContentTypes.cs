@@ -14,6 +14,10 @@ internal static class ContentTypes
     public static bool IsParsable(int statusCode, string? contentType) =>
         statusCode is >= 200 and < 300 && (IsHtml(contentType) || IsCss(contentType));
 
+    /// <summary>Whether the body is kept for the crawler: HTML and CSS, and any successful robots.txt or sitemap.</summary>
+    public static bool IsKept(Crawling.UrlKind kind, int statusCode, string? contentType) =>
+        kind == Crawling.UrlKind.Sitemap ? statusCode is >= 200 and < 300 : IsParsable(statusCode, contentType);
+
     private static ReadOnlySpan<char> MediaType(string? contentType)
     {
         if (contentType is null)

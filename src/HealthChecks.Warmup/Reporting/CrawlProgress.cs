@@ -18,12 +18,16 @@ internal sealed class CrawlProgress
     private int _excluded;
     private int _overLimit;
     private int _limits;
+    private int _sitemaps;
 
     /// <summary>URLs admitted to the crawl: requested or waiting to be.</summary>
     public int Admitted => Volatile.Read(ref _admitted);
 
     /// <summary>URLs requested and answered (or failed).</summary>
     public int Done => Volatile.Read(ref _done);
+
+    /// <summary>robots.txt files and sitemaps read (or looked for): not counted by status class.</summary>
+    public int Sitemaps => Volatile.Read(ref _sitemaps);
 
     /// <summary>2xx and 3xx answers.</summary>
     public int Succeeded => Volatile.Read(ref _succeeded);
@@ -65,7 +69,12 @@ internal sealed class CrawlProgress
 
     public void CountDone(UrlOutcome outcome)
     {
-        if (outcome.Failure != FetchFailure.None)
+        if (outcome.Kind == Crawling.UrlKind.Sitemap)
+        {
+            // A site without a sitemap is no broken link.
+            Interlocked.Increment(ref _sitemaps);
+        }
+        else if (outcome.Failure != FetchFailure.None)
         {
             Interlocked.Increment(ref _errors);
         }
@@ -98,4 +107,6 @@ internal enum WarmupLimits
     MaxRedirects = 4,
     /// <summary><see cref="SiteWarmupOptions.MaxParsedBytes"/>.</summary>
     MaxParsedBytes = 8,
+    /// <summary>The 50 robots.txt files and sitemaps one warm-up reads.</summary>
+    MaxSitemaps = 16,
 }

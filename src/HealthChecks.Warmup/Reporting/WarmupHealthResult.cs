@@ -75,6 +75,7 @@ internal static class WarmupHealthResult
             data["outOfScope"] = progress.OutOfScope;
             data["excluded"] = progress.Excluded;
             data["overLimit"] = progress.OverLimit;
+            data["sitemaps"] = progress.Sitemaps;
             if (progress.LimitsReached != WarmupLimits.None)
             {
                 data["limitsReached"] = progress.LimitsReached.ToString();

@@ -5,7 +5,7 @@ namespace HealthChecks.Warmup.Reporting;
 /// <summary>Every log event of the warm-up, with fixed ids and names (docs/logging.md).</summary>
 internal static partial class WarmupLog
 {
-    [LoggerMessage(1, LogLevel.Information, "Site warm-up {Registration} attempt {Attempt} started: {EntryCount} entry page(s) on {Origin}", EventName = "WarmupStarted")]
+    [LoggerMessage(1, LogLevel.Information, "Site warm-up {Registration} attempt {Attempt} started: {EntryCount} entry page(s) and endpoint(s) from {Origin}", EventName = "WarmupStarted")]
     public static partial void WarmupStarted(ILogger logger, string registration, int attempt, int entryCount, Uri origin);
 
     [LoggerMessage(2, LogLevel.Information, "Site warm-up {Registration} succeeded: {Requested} URLs ({Succeeded} ok, {ClientErrors} 4xx, {ServerErrors} 5xx, {Errors} errors, {OutOfScope} out of scope) in {DurationMs} ms", EventName = "WarmupSucceeded")]

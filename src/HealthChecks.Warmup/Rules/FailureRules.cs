@@ -13,6 +13,11 @@ internal static class FailureRules
 {
     public static bool IsFailure(UrlOutcome outcome, bool ignoreResourceServerErrors)
     {
+        if (outcome.Kind == Crawling.UrlKind.Sitemap)
+        {
+            // robots.txt and sitemaps are optional: a broken one is logged, not a reason to stay cold.
+            return false;
+        }
         var broken = outcome.Failure != FetchFailure.None || outcome.StatusCode is null or >= 500;
         if (outcome.IsEntry)
         {

@@ -97,6 +97,8 @@ internal sealed class FixtureSite : IAsyncDisposable
         builder.Services.AddHealthChecks().AddSiteWarmup(options =>
         {
             options.ProgressInterval = TimeSpan.FromMilliseconds(100);
+            // Most tests are about what pages link to; the sitemap tests turn discovery back on.
+            options.DiscoverSitemaps = false;
             Configure?.Invoke(options);
         });
         foreach (var configure in _services)

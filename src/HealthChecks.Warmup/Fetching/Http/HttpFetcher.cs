@@ -57,7 +57,7 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
             try
             {
                 await using var stream = await response.Content.ReadAsStreamAsync(reading.Token);
-                var body = await ReadBodyAsync(stream, ContentTypes.IsParsable(status, contentType), reading.Token);
+                var body = await ReadBodyAsync(stream, ContentTypes.IsKept(request.Kind, status, contentType), reading.Token);
                 return new FetchResult
                 {
                     StatusCode = status,

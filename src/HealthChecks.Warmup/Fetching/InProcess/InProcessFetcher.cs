@@ -22,7 +22,7 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
 
         using var timeout = new CancellationTokenSource(options.RequestTimeout, time);
         using var aborted = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-        var response = new InProcessResponse(options.MaxParsedBytes);
+        var response = new InProcessResponse(options.MaxParsedBytes, request.Kind);
         var features = CreateFeatures(request, response, aborted);
 
         FetchResult? result = null;

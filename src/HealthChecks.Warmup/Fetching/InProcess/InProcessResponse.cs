@@ -18,9 +18,9 @@ internal sealed class InProcessResponse : IHttpResponseFeature, IHttpResponseBod
     private PipeWriter? _writer;
     private Stream _body;
 
-    public InProcessResponse(int maxCapturedBytes)
+    public InProcessResponse(int maxCapturedBytes, Crawling.UrlKind kind)
     {
-        _sink = new ResponseBodySink(this, maxCapturedBytes);
+        _sink = new ResponseBodySink(this, maxCapturedBytes, kind);
         _body = _sink;
     }
 

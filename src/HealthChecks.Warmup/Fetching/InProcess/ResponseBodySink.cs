@@ -7,7 +7,7 @@ namespace HealthChecks.Warmup.Fetching.InProcess;
 /// or CSS response are kept up to the parsed-bytes limit, everything else is counted and dropped.
 /// Writes after the crawler gave up on the request (a time-out) are dropped too.
 /// </summary>
-internal sealed class ResponseBodySink(InProcessResponse response, int maxCapturedBytes) : Stream
+internal sealed class ResponseBodySink(InProcessResponse response, int maxCapturedBytes, Crawling.UrlKind kind) : Stream
 {
     private ArrayBufferWriter<byte>? _captured;
     private volatile bool _closed;
@@ -35,7 +35,7 @@ internal sealed class ResponseBodySink(InProcessResponse response, int maxCaptur
 
     internal void Begin(int statusCode, string? contentType)
     {
-        if (ContentTypes.IsParsable(statusCode, contentType))
+        if (ContentTypes.IsKept(kind, statusCode, contentType))
         {
             _captured = new ArrayBufferWriter<byte>(16 * 1024);
         }

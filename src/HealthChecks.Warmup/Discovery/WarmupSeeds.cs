@@ -1,0 +1,81 @@
+using HealthChecks.Warmup.Crawling;
+
+namespace HealthChecks.Warmup.Discovery;
+
+/// <summary>
+/// Where one warm-up attempt starts: the sites (the origin, or each of <see cref="SiteWarmupOptions.Hosts"/>,
+/// plus the sites <see cref="ISiteWarmupSource"/>s name), their entry pages, and the app's own endpoints.
+/// </summary>
+internal static class WarmupSeeds
+{
+    public static async Task<(SiteScope Scope, List<CrawlRequest> Seeds)> DiscoverAsync(
+        string registration,
+        Uri origin,
+        SiteWarmupOptions options,
+        IEnumerable<ISiteWarmupSource> sources,
+        IReadOnlyList<string> endpointPaths,
+        CancellationToken cancellationToken)
+    {
+        List<Uri> sites = options.Hosts.Count == 0
+            ? [origin]
+            : [.. options.Hosts.Select(host => HostOrigin(origin, host) ?? throw new InvalidOperationException($"Hosts has '{host}', which is not a host name."))];
+        var seeds = new List<CrawlRequest>();
+        foreach (var site in sites)
+        {
+            AddEntries(seeds, site, options.EntryPaths);
+        }
+
+        var otherSites = new List<Uri>(sites);
+        foreach (var source in sources)
+        {
+            foreach (var named in await source.GetSitesAsync(registration, cancellationToken))
+            {
+                var site = named.Host is null
+                    ? origin
+                    : HostOrigin(origin, named.Host) ?? throw new InvalidOperationException($"{source.GetType().Name} named the host '{named.Host}', which is not a host name.");
+                otherSites.Add(site);
+                AddEntries(seeds, site, named.EntryPaths);
+            }
+        }
+
+        foreach (var site in sites)
+        {
+            foreach (var path in endpointPaths)
+            {
+                if (LinkResolver.Resolve(site, path) is { } url)
+                {
+                    // Discovered, not configured: a 4xx here is a broken link, not a reason to stay cold.
+                    seeds.Add(new CrawlRequest(url, UrlKind.Page, 0, Referrer: null, IsEntry: false, RedirectHops: 0));
+                }
+            }
+        }
+        return (new SiteScope(origin, otherSites), seeds);
+    }
+
+    /// <summary>
+    /// The origin of a host name on the warm-up's scheme: <c>tenant.example</c> keeps the origin's port,
+    /// <c>tenant.example:8443</c> names its own. <see langword="null"/> when it is not a plain host.
+    /// </summary>
+    internal static Uri? HostOrigin(Uri origin, string host)
+    {
+        if (string.IsNullOrWhiteSpace(host) || host.IndexOfAny(['/', '\\', '@', '?', '#', ' ']) >= 0
+            || !Uri.TryCreate($"{origin.Scheme}://{host.Trim()}/", UriKind.Absolute, out var url)
+            || url.UserInfo.Length > 0)
+        {
+            return null;
+        }
+        var namesPort = host.TrimEnd().LastIndexOf(':') > host.LastIndexOf(']');
+        return namesPort ? url : new UriBuilder(url) { Port = origin.Port }.Uri;
+    }
+
+    private static void AddEntries(List<CrawlRequest> seeds, Uri site, IEnumerable<string> paths)
+    {
+        foreach (var path in paths)
+        {
+            if (LinkResolver.Resolve(site, path) is { } url)
+            {
+                seeds.Add(new CrawlRequest(url, UrlKind.Page, 0, Referrer: null, IsEntry: true, RedirectHops: 0));
+            }
+        }
+    }
+}
