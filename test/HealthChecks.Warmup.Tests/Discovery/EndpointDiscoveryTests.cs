@@ -1,0 +1,128 @@
+using HealthChecks.Warmup.Discovery;
+using HealthChecks.Warmup.Sample.Services;
+using HealthChecks.Warmup.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HealthChecks.Warmup.Tests.Discovery;
+
+/// <summary>
+/// Endpoint discovery on an app with Razor Pages (the sample's), MVC controllers (attribute and
+/// conventional routes) and minimal APIs: exactly the GET endpoints that need no route value, minus
+/// exclusions and health checks, plus opt-ins.
+/// </summary>
+[TestFixture]
+public sealed class EndpointDiscoveryTests
+{
+    private static readonly string[] s_expected =
+    [
+        // Razor Pages of the sample site (Index answers at "" and "Index").
+        "/", "/Index", "/About", "/Blog", "/Contact", "/Docs", "/Error", "/Gallery", "/Products",
+        // MVC, attribute-routed.
+        "/mvc/list", "/mvc/item/7", "/mvc/page/1", "/mvc/optional",
+        // MVC, conventional route {controller=Home}/{action=Index}/{id?}.
+        "/Conventional/Index", "/Conventional/Details",
+        // Minimal APIs.
+        "/api/ping", "/api/items/1", "/api/any",
+    ];
+
+    private static FixtureSite AppWithEveryKindOfEndpoint(Action<SiteWarmupOptions>? configure = null) => new FixtureSite
+    {
+        Configure = o =>
+        {
+            o.MaxDepth = 0;
+            configure?.Invoke(o);
+        },
+    }
+        .WithServices(services =>
+        {
+            services.AddSingleton<SlowCatalog>();
+            services.AddRazorPages().AddApplicationPart(typeof(Program).Assembly);
+            services.AddControllersWithViews().AddApplicationPart(typeof(MvcFixtureController).Assembly);
+        })
+        .WithMiddleware(app =>
+        {
+            app.MapRazorPages();
+            app.MapControllers();
+            app.MapControllerRoute("default", "{controller=Home}/{action=Index}/{id?}");
+            app.MapGet("/api/ping", () => "pong");
+            app.MapGet("/api/items/{id}", (int id) => id).WithWarmup("/api/items/1");
+            app.MapGet("/api/needs/{value}", (string value) => value);
+            app.MapPost("/api/post", () => "posted");
+            app.MapGet("/api/hidden", () => "hidden").ExcludeFromWarmup();
+            app.MapMethods("/api/any", ["GET", "HEAD"], () => "any");
+            app.MapHealthChecks("/health/live");
+        });
+
+    [Test]
+    public async Task Discovery_FindsExactlyTheParameterlessGetEndpoints_MinusExclusions_PlusOptIns()
+    {
+        SlowCatalog.ColdDelay = TimeSpan.Zero;
+        await using var site = await AppWithEveryKindOfEndpoint().StartAsync();
+
+        var (pages, healthChecks) = AppEndpoints.Read(site.Services);
+
+        Assert.That(pages, Is.EquivalentTo(s_expected));
+        Assert.That(healthChecks, Is.EquivalentTo(new[] { "/health/ready", "/health/live" }));
+    }
+
+    [Test]
+    public async Task DiscoveredEndpoints_AreWarmed_AndTheirFailuresAreNotEntryFailures()
+    {
+        SlowCatalog.ColdDelay = TimeSpan.Zero;
+        await using var site = await AppWithEveryKindOfEndpoint().StartAsync();
+
+        var probe = await site.WaitForVerdictAsync();
+
+        Assert.That(site.Paths, Is.SupersetOf(s_expected));
+        Assert.That(site.Paths, Does.Not.Contain("/api/hidden").And.Not.Contain("/mvc/secret").And.Not.Contain("/health/live").And.Not.Contain("/api/post"));
+        Assert.That(probe.Status, Is.EqualTo(System.Net.HttpStatusCode.OK), probe.Json);
+    }
+
+    [Test]
+    public async Task DiscoverEndpointsOff_WarmsOnlyTheEntryPages()
+    {
+        SlowCatalog.ColdDelay = TimeSpan.Zero;
+        await using var site = await AppWithEveryKindOfEndpoint(o => o.DiscoverEndpoints = false).StartAsync();
+
+        await site.WaitForVerdictAsync();
+
+        Assert.That(site.Paths, Does.Not.Contain("/api/ping").And.Not.Contain("/mvc/list"));
+        Assert.That(site.Paths, Does.Contain("/"));
+    }
+}
+
+[Route("mvc")]
+public sealed class MvcFixtureController : Controller
+{
+    [HttpGet("list")]
+    public IActionResult List() => Content("list");
+
+    [HttpGet("item/{id}")]
+    [Warmup("/mvc/item/7")]
+    public IActionResult Item(int id) => Content($"item {id}");
+
+    [HttpGet("needs/{id}")]
+    public IActionResult Needs(int id) => Content($"needs {id}");
+
+    [HttpGet("page/{n=1}")]
+    public IActionResult Page(int n) => Content($"page {n}");
+
+    [HttpGet("optional/{x?}")]
+    public IActionResult Optional(string? x) => Content($"optional {x}");
+
+    [HttpPost("save")]
+    public IActionResult Save() => Content("saved");
+
+    [HttpGet("secret")]
+    [ExcludeFromWarmup]
+    public IActionResult Secret() => Content("secret");
+}
+
+public sealed class ConventionalController : Controller
+{
+    public IActionResult Index() => Content("conventional index");
+
+    public IActionResult Details(int id) => Content($"details {id}");
+}
