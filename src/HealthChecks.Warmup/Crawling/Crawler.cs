@@ -255,7 +255,7 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         }
         else if (outcome.StatusCode >= 400)
         {
-            WarmupLog.UrlClientError(logger, outcome.Kind, outcome.Url, outcome.StatusCode, outcome.Referrer);
+            WarmupLog.UrlClientError(logger, _detail, outcome.Kind, outcome.Url, outcome.StatusCode, outcome.Referrer);
         }
         else
         {

@@ -35,8 +35,8 @@ internal static partial class WarmupLog
     [LoggerMessage(11, LogLevel.Warning, "{Kind} {Url} failed: {Status} {Error} (from {Referrer})", EventName = "UrlFailed")]
     public static partial void UrlFailed(ILogger logger, Crawling.UrlKind kind, Uri url, int? status, string? error, Uri? referrer);
 
-    [LoggerMessage(12, LogLevel.Information, "{Kind} {Url} answered {Status}: a broken link, recorded but not a failure (from {Referrer})", EventName = "UrlClientError")]
-    public static partial void UrlClientError(ILogger logger, Crawling.UrlKind kind, Uri url, int? status, Uri? referrer);
+    [LoggerMessage(EventId = 12, Message = "{Kind} {Url} answered {Status}: a broken link, recorded but not a failure (from {Referrer})", EventName = "UrlClientError")]
+    public static partial void UrlClientError(ILogger logger, LogLevel level, Crawling.UrlKind kind, Uri url, int? status, Uri? referrer);
 
     [LoggerMessage(EventId = 13, Message = "Not requested, outside the site: {Url} (from {Referrer})", EventName = "UrlOutOfScope")]
     public static partial void OutOfScope(ILogger logger, LogLevel level, Uri url, Uri? referrer);
