@@ -24,6 +24,7 @@ internal sealed class WarmupCoordinator(
     IServer? server,
     IServiceProvider services,
     IHttpClientFactory httpClientFactory,
+    WarmupTelemetry telemetry,
     TimeProvider time,
     ILogger<WarmupCoordinator> logger)
 {
@@ -84,7 +85,7 @@ internal sealed class WarmupCoordinator(
         IFetcher fetcher = options.Transport == WarmupTransport.Http
             ? new HttpFetcher(httpClientFactory.CreateClient(WarmupHttpClient.Name(Name)), options, time)
             : new InProcessFetcher(application, options, time);
-        var crawler = new Crawler(Name, options, fetcher, time, logger);
+        var crawler = new Crawler(Name, options, fetcher, time, logger, telemetry);
         Publish(Snapshot with { State = WarmupState.Warming, Attempt = attempt, Progress = crawler.Progress, NextAttemptAt = null });
 
 
@@ -102,8 +103,12 @@ internal sealed class WarmupCoordinator(
             var (scope, seeds) = await WarmupSeeds.DiscoverAsync(Name, origin, options, services.GetServices<ISiteWarmupSource>(),
                 discoverEndpoints ? endpoints.Pages : [], stopping);
             WarmupLog.WarmupStarted(logger, Name, attempt, seeds.Count, origin);
+            using var span = WarmupTelemetry.StartAttempt(Name, attempt, origin);
             var report = await crawler.RunAsync(attempt, scope, seeds, endpoints.HealthChecks, stopping);
-            return Publish(Judge(report));
+            var judged = Judge(report);
+            WarmupTelemetry.EndAttempt(span, report, judged.Failures);
+            telemetry.RecordWarmup(Name, report.Duration, judged.State == WarmupState.Succeeded);
+            return Publish(judged);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using HealthChecks.Warmup.Fetching.InProcess;
+using HealthChecks.Warmup.Reporting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,13 +21,20 @@ internal sealed class WarmupCoordinators(IServiceProvider services, IOptions<War
 
     public IEnumerable<WarmupCoordinator> All => registrations.Value.Names.Select(Get);
 
-    public WarmupCoordinator Get(string name) => _coordinators.GetOrAdd(name, static (name, services) => new WarmupCoordinator(
+    public WarmupCoordinator Get(string name) => _coordinators.GetOrAdd(name, static (name, services) => Tracked(services, new WarmupCoordinator(
         name,
         services.GetRequiredService<IOptionsMonitor<SiteWarmupOptions>>().Get(name),
         services.GetRequiredService<InProcessApplication>(),
         services.GetService<IServer>(),
         services,
         services.GetRequiredService<IHttpClientFactory>(),
+        services.GetRequiredService<WarmupTelemetry>(),
         services.GetRequiredService<TimeProvider>(),
-        services.GetRequiredService<ILogger<WarmupCoordinator>>()), services);
+        services.GetRequiredService<ILogger<WarmupCoordinator>>())), services);
+
+    private static WarmupCoordinator Tracked(IServiceProvider services, WarmupCoordinator coordinator)
+    {
+        services.GetRequiredService<WarmupTelemetry>().Track(coordinator);
+        return coordinator;
+    }
 }

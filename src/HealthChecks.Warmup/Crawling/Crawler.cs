@@ -10,7 +10,7 @@ namespace HealthChecks.Warmup.Crawling;
 /// One warm-up attempt: workers take URLs from the frontier, fetch them, record the outcome and offer
 /// back what the HTML or CSS references, until nothing is left, the deadline passes or the app stops.
 /// </summary>
-internal sealed class Crawler(string registration, SiteWarmupOptions options, IFetcher fetcher, TimeProvider time, ILogger logger)
+internal sealed class Crawler(string registration, SiteWarmupOptions options, IFetcher fetcher, TimeProvider time, ILogger logger, WarmupTelemetry? telemetry = null)
 {
     /// <summary>The most robots.txt files and sitemaps one warm-up reads.</summary>
     internal const int MaxSitemaps = 50;
@@ -248,6 +248,7 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
     {
         _outcomes.Enqueue(outcome);
         Progress.CountDone(outcome);
+        telemetry?.RecordRequest(registration, outcome);
         var durationMs = (long)outcome.Duration.TotalMilliseconds;
         if (outcome.Failure != FetchFailure.None || outcome.StatusCode >= 500)
         {

@@ -45,6 +45,8 @@ public static class SiteWarmupHealthChecksBuilderExtensions
         services.AddHttpContextAccessor();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WarmupCoordinators>();
+        services.AddMetrics();
+        services.TryAddSingleton<HealthChecks.Warmup.Reporting.WarmupTelemetry>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WarmupHostedService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiteWarmupOptions>, SiteWarmupOptionsValidator>());
         services.Configure<WarmupRegistrations>(registrations => registrations.Names.Add(name));

@@ -93,6 +93,8 @@ internal sealed class FixtureSite : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddProvider(Logs);
+        // More specific than the Logging section of the appsettings.json copied in from the sample.
+        builder.Logging.AddFilter<LogCollector>(category: null, LogLevel.Debug);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddHealthChecks().AddSiteWarmup(options =>
         {

@@ -90,6 +90,13 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
         {
             headers[HeaderNames.Referer] = request.Referrer.AbsoluteUri;
         }
+        // The request runs without the warm-up's execution context; its trace context goes in the
+        // headers, as it would over HTTP, so that the app's request activity is the warm-up's child.
+        if (System.Diagnostics.Activity.Current is { } warmup)
+        {
+            System.Diagnostics.DistributedContextPropagator.Current.Inject(warmup, headers,
+                static (carrier, name, value) => ((HeaderDictionary)carrier!)[name] = value);
+        }
 
         var features = new FeatureCollection();
         features.Set<IHttpRequestFeature>(new HttpRequestFeature

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using HealthChecks.Warmup.Coordination;
+using HealthChecks.Warmup.Crawling;
+using HealthChecks.Warmup.Fetching;
+
+namespace HealthChecks.Warmup.Reporting;
+
+/// <summary>
+/// The <c>HealthChecks.Warmup</c> meter and activity source (docs/metrics.md): requests by kind and
+/// status class, request and warm-up durations in seconds, URLs queued and done, and the state of
+/// every registration; one span per warm-up attempt with an event per failure.
+/// </summary>
+internal sealed class WarmupTelemetry
+{
+    public const string Name = "HealthChecks.Warmup";
+
+    public static readonly ActivitySource ActivitySource = new(Name, typeof(WarmupTelemetry).Assembly.GetName().Version?.ToString());
+
+    private readonly ConcurrentDictionary<string, WarmupCoordinator> _coordinators = new(StringComparer.Ordinal);
+    private readonly Counter<long> _requests;
+    private readonly Histogram<double> _requestDuration;
+    private readonly Histogram<double> _warmupDuration;
+
+    public WarmupTelemetry(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(Name);
+        _requests = meter.CreateCounter<long>("healthchecks.warmup.requests", "{request}", "Requests the warm-up made, by URL kind and status class.");
+        _requestDuration = meter.CreateHistogram<double>("healthchecks.warmup.request.duration", "s", "Duration of the warm-up's requests, retries included.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+        _warmupDuration = meter.CreateHistogram<double>("healthchecks.warmup.duration", "s", "Duration of warm-up attempts, by outcome.");
+        meter.CreateObservableGauge("healthchecks.warmup.urls.queued", () => Observe(p => p.Admitted - p.Done), "{url}", "URLs admitted and not yet answered.");
+        meter.CreateObservableGauge("healthchecks.warmup.urls.done", () => Observe(p => p.Done), "{url}", "URLs answered in the running or last attempt.");
+        meter.CreateObservableGauge("healthchecks.warmup.state", ObserveState, "{state}", "1 for the state each registration is in.");
+    }
+
+    public void Track(WarmupCoordinator coordinator) => _coordinators[coordinator.Name] = coordinator;
+
+    public void RecordRequest(string registration, UrlOutcome outcome)
+    {
+        var tags = new TagList
+        {
+            { "healthchecks.warmup.registration", registration },
+            { "healthchecks.warmup.url.kind", Kind(outcome.Kind) },
+            { "healthchecks.warmup.status_class", StatusClass(outcome) },
+        };
+        if (outcome.StatusCode is { } status)
+        {
+            tags.Add("http.response.status_code", status);
+        }
+        if (outcome.Failure != FetchFailure.None)
+        {
+            tags.Add("error.type", outcome.Failure == FetchFailure.Timeout ? "timeout" : "exception");
+        }
+        _requests.Add(1, tags);
+        _requestDuration.Record(outcome.Duration.TotalSeconds, tags);
+    }
+
+    public void RecordWarmup(string registration, TimeSpan duration, bool succeeded) =>
+        _warmupDuration.Record(duration.TotalSeconds,
+            new KeyValuePair<string, object?>("healthchecks.warmup.registration", registration),
+            new KeyValuePair<string, object?>("healthchecks.warmup.outcome", succeeded ? "succeeded" : "failed"));
+
+    /// <summary>The span of one attempt; the requests it makes are its children.</summary>
+    public static Activity? StartAttempt(string registration, int attempt, Uri origin) =>
+        ActivitySource.StartActivity("healthchecks.warmup", ActivityKind.Internal, parentContext: default, tags:
+        [
+            new("healthchecks.warmup.registration", registration),
+            new("healthchecks.warmup.attempt", attempt),
+            new("url.full", origin.AbsoluteUri),
+        ]);
+
+    public static void EndAttempt(Activity? activity, WarmupReport report, IReadOnlyList<UrlOutcome> failures)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+        activity.SetTag("healthchecks.warmup.urls.done", report.Counts.Done);
+        activity.SetTag("healthchecks.warmup.failures", failures.Count);
+        foreach (var failure in failures.Take(WarmupHealthResult.MaxFailuresShown))
+        {
+            activity.AddEvent(new ActivityEvent("healthchecks.warmup.url_failed", tags: new ActivityTagsCollection
+            {
+                ["url.full"] = failure.Url.AbsoluteUri,
+                ["http.response.status_code"] = failure.StatusCode,
+                ["error.type"] = failure.Failure == FetchFailure.None ? null : failure.Failure.ToString(),
+                ["healthchecks.warmup.referrer"] = failure.Referrer?.AbsoluteUri,
+            }));
+        }
+        activity.SetStatus(failures.Count == 0 ? ActivityStatusCode.Ok : ActivityStatusCode.Error,
+            failures.Count == 0 ? null : failures[0].Describe());
+    }
+
+    private IEnumerable<Measurement<int>> Observe(Func<CrawlProgress, int> value) =>
+        _coordinators.Values
+            .Where(c => c.Snapshot.Progress is not null)
+            .Select(c => new Measurement<int>(value(c.Snapshot.Progress!), new KeyValuePair<string, object?>("healthchecks.warmup.registration", c.Name)));
+
+    private IEnumerable<Measurement<int>> ObserveState() =>
+        _coordinators.Values.SelectMany(c => Enum.GetValues<WarmupState>().Select(state => new Measurement<int>(
+            c.Snapshot.State == state ? 1 : 0,
+            new KeyValuePair<string, object?>("healthchecks.warmup.registration", c.Name),
+            new KeyValuePair<string, object?>("healthchecks.warmup.state", state.ToString().ToLowerInvariant()))));
+
+    private static string Kind(UrlKind kind) => kind switch
+    {
+        UrlKind.Page => "page",
+        UrlKind.Resource => "resource",
+        _ => "sitemap",
+    };
+
+    private static string StatusClass(UrlOutcome outcome) => outcome switch
+    {
+        { Failure: not FetchFailure.None } => "error",
+        { StatusCode: >= 500 } => "5xx",
+        { StatusCode: >= 400 } => "4xx",
+        { StatusCode: >= 300 } => "3xx",
+        _ => "2xx",
+    };
+}
