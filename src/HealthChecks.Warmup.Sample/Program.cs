@@ -2,6 +2,8 @@ using HealthChecks.UI.Client;
 using HealthChecks.Warmup.Sample.Services;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Serilog;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Serilog.Events;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +15,15 @@ builder.Services.AddSerilog(logger => logger
     // expected answer, and the warm-up logs its own progress and failures.
     .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks", LogEventLevel.Fatal)
     .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}{Exception}"));
+
+// dotnet run --project src/HealthChecks.Warmup.Sample -- --Telemetry:Console=true
+// prints the warm-up's metrics and spans with OpenTelemetry's console exporter.
+if (builder.Configuration.GetValue<bool>("Telemetry:Console"))
+{
+    builder.Services.AddOpenTelemetry()
+        .WithMetrics(metrics => metrics.AddMeter("HealthChecks.Warmup").AddConsoleExporter())
+        .WithTracing(tracing => tracing.AddSource("HealthChecks.Warmup").AddConsoleExporter());
+}
 
 builder.Services.AddRazorPages();
 builder.Services.AddSingleton<SlowCatalog>();
