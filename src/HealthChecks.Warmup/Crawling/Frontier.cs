@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.IO.Enumeration;
 using System.Threading.Channels;
 using HealthChecks.Warmup.Reporting;
@@ -24,7 +25,9 @@ internal sealed class Frontier
 {
     private readonly SiteWarmupOptions _options;
     private readonly CrawlProgress _progress;
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    // Most offers are links seen before (navigation repeats on every page): they are answered without a lock.
+    private readonly ConcurrentDictionary<string, byte> _seen = new(StringComparer.Ordinal);
+    private readonly Lock _admitting = new();
     private readonly Channel<CrawlRequest> _queue = Channel.CreateUnbounded<CrawlRequest>();
     // Admitted and not yet done, plus one held while the entry pages are being offered.
     private int _pending = 1;
@@ -58,6 +61,10 @@ internal sealed class Frontier
                 return Admission.QueryNotFollowed;
             }
         }
+        if (_seen.ContainsKey(url.AbsoluteUri))
+        {
+            return Admission.Duplicate;
+        }
         if (!Scope.Contains(url))
         {
             _progress.CountOutOfScope();
@@ -87,9 +94,9 @@ internal sealed class Frontier
 
     private Admission Claim(Uri url, bool queued)
     {
-        lock (_seen)
+        lock (_admitting)
         {
-            if (!_seen.Add(url.AbsoluteUri))
+            if (!_seen.TryAdd(url.AbsoluteUri, 0))
             {
                 return Admission.Duplicate;
             }

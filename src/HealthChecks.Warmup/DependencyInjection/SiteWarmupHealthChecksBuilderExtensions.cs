@@ -80,7 +80,7 @@ public static class SiteWarmupHealthChecksBuilderExtensions
     /// Captures the app's request pipeline: by decorating the server registered so far (full hosting
     /// behaviour), and by an outermost startup filter for when another server replaces it later.
     /// </summary>
-    private static void AddInProcessTransport(IServiceCollection services)
+    internal static void AddInProcessTransport(IServiceCollection services)
     {
         if (services.Any(d => d.ServiceType == typeof(InProcessApplication)))
         {

@@ -1,7 +1,7 @@
 using System.Text;
 using AngleSharp.Html;
 using AngleSharp.Html.Parser;
-using AngleSharp.Html.Parser.Tokens;
+using AngleSharp.Html.Parser.Tokens.Struct;
 using AngleSharp.Text;
 using HealthChecks.Warmup.Crawling;
 
@@ -38,26 +38,29 @@ internal static class HtmlLinkExtractor
             SkipProcessingInstructions = true,
             // <style> is raw text: its CSS is read.
             SkipRawText = false,
+            // Only the attributes that can hold a URL (or say what a link is) are kept.
+            ShouldEmitAttribute = KeepsAttribute,
         };
 
         var found = new Collector();
         var foreignDepth = 0;
         StringBuilder? style = null;
-        for (var token = tokenizer.Get(); token.Type != HtmlTokenType.EndOfFile; token = tokenizer.Get())
+        // Struct tokens: no object per token; text, scripts and comments are skipped by the tokenizer.
+        for (ref var token = ref tokenizer.GetStructToken(); token.Type != HtmlTokenType.EndOfFile; token = ref tokenizer.GetStructToken())
         {
             switch (token.Type)
             {
                 case HtmlTokenType.StartTag:
-                    var tag = token.AsTag();
-                    Visit(tag, foreignDepth > 0, found);
-                    if (tag.Name is "svg" or "math")
+                    var name = token.Name.ToString();
+                    Visit(ref token, name, foreignDepth > 0, found);
+                    if (name is "svg" or "math")
                     {
-                        foreignDepth += tag.IsSelfClosing ? 0 : 1;
+                        foreignDepth += token.IsSelfClosing ? 0 : 1;
                     }
                     else if (foreignDepth == 0)
                     {
                         // What the tree builder would tell the tokenizer after these start tags.
-                        tokenizer.State = tag.Name switch
+                        tokenizer.State = name switch
                         {
                             "script" => HtmlParseMode.Script,
                             "style" or "xmp" or "iframe" or "noembed" or "noframes" => HtmlParseMode.Rawtext,
@@ -65,7 +68,7 @@ internal static class HtmlLinkExtractor
                             "plaintext" => HtmlParseMode.Plaintext,
                             _ => tokenizer.State,
                         };
-                        style = tag.Name == "style" ? new StringBuilder() : null;
+                        style = name == "style" ? new StringBuilder() : null;
                     }
                     tokenizer.IsAcceptingCharacterData = foreignDepth > 0;
                     break;
@@ -75,14 +78,14 @@ internal static class HtmlLinkExtractor
                         found.Css(style.ToString());
                         style = null;
                     }
-                    else if (token.Name is "svg" or "math" && foreignDepth > 0)
+                    else if ((token.Name == "svg" || token.Name == "math") && foreignDepth > 0)
                     {
                         foreignDepth--;
                     }
                     tokenizer.IsAcceptingCharacterData = foreignDepth > 0;
                     break;
                 case HtmlTokenType.Character when style is not null:
-                    style.Append(token.Data);
+                    style.Append(token.Data.Memory.Span);
                     break;
             }
         }
@@ -93,9 +96,20 @@ internal static class HtmlLinkExtractor
         found.ResolveInto(documentUrl, links);
     }
 
-    private static void Visit(HtmlTagToken tag, bool inForeignContent, Collector found)
+    private static readonly HashSet<string> s_keptAttributes = new(
+        ["href", "src", "srcset", "imagesrcset", "poster", "data", "rel", "type", "http-equiv", "content", "style", "background", "xlink:href"],
+        StringComparer.OrdinalIgnoreCase);
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> s_keptAttributeNames =
+        s_keptAttributes.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static bool KeepsAttribute(ref StructHtmlToken token, ReadOnlyMemory<char> name) =>
+        s_keptAttributeNames.Contains(name.Span);
+
+    private static void Visit(ref StructHtmlToken token, string name, bool inForeignContent, Collector found)
     {
-        switch (tag.Name)
+        var tag = new Attributes(ref token);
+        switch (name)
         {
             case "base":
                 found.Base(tag.GetAttribute("href"));
@@ -152,6 +166,26 @@ internal static class HtmlLinkExtractor
 
     private static string[] RelTokens(string? rel) =>
         string.IsNullOrEmpty(rel) ? [] : rel.Split([' ', '\t', '\n', '\r', '\f'], StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>Reads the attributes of the current struct token.</summary>
+    private readonly ref struct Attributes(ref StructHtmlToken token)
+    {
+        private readonly ref StructHtmlToken _token = ref token;
+
+        public string? GetAttribute(string name)
+        {
+            var attributes = _token.Attributes;
+            for (var i = 0; i < attributes.Count; i++)
+            {
+                var attribute = attributes[i];
+                if (attribute.Name == name)
+                {
+                    return attribute.Value.ToString();
+                }
+            }
+            return null;
+        }
+    }
 
     /// <summary>The charset of the Content-Type, else a byte order mark, else UTF-8.</summary>
     private static string Decode(ReadOnlySpan<byte> bytes, string? contentType)

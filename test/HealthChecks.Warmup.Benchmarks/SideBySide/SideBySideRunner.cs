@@ -1,0 +1,251 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using HealthChecks.Warmup.Benchmarks.Site;
+
+namespace HealthChecks.Warmup.Benchmarks.SideBySide;
+
+/// <summary>One system's run on the generated site.</summary>
+internal sealed record SystemResult(string System, TimeSpan TimeToReady, TimeSpan Work, IReadOnlySet<string> Found);
+
+/// <summary>Probe latency while warming and memory of a large warm-up.</summary>
+internal sealed record LoadResult(int Pages, string ReadyP50, string ReadyP99, string LiveP50, string LiveP99, double IdleWorkingSetMb, double PeakWorkingSetMb, double RetainedHeapMb, TimeSpan Work);
+
+/// <summary>
+/// <c>side-by-side --pages N</c>: the same generated site, served by a fresh process for each system,
+/// warmed in-process and over HTTP by this library, crawled by wget (and linkinator when installed),
+/// and replayed through the same fetcher with no parsing (the floor); one table of times, ratios and
+/// URL sets. Every request goes to 127.0.0.1.
+/// </summary>
+internal sealed partial class SideBySideRunner(TextWriter output)
+{
+    private static readonly string s_self = typeof(SideBySideRunner).Assembly.Location;
+
+    public async Task<IReadOnlyList<SystemResult>> CompareAsync(int pages, bool includeTools = true)
+    {
+        var expected = new DocsSite(pages).AllPaths().ToHashSet(StringComparer.Ordinal);
+        var results = new List<SystemResult>
+        {
+            await WarmAsync(pages, ReadyMode.InProcess, "HealthChecks.Warmup in-process"),
+            await WarmAsync(pages, ReadyMode.Http, "HealthChecks.Warmup over HTTP"),
+            await WarmAsync(pages, ReadyMode.Floor, "floor: URL list replayed in-process"),
+        };
+        if (includeTools && Installed("wget"))
+        {
+            results.Add(await CrawlAsync(pages, "wget", port => ["-r", "-l", "inf", "-p", "--delete-after", "-e", "robots=off", "-nv", "-P", Path.Combine(Path.GetTempPath(), $"wget-{port}"), $"http://127.0.0.1:{port}/"]));
+        }
+        if (includeTools && Installed("linkinator"))
+        {
+            results.Add(await CrawlAsync(pages, "linkinator", port => [$"http://127.0.0.1:{port}/", "--recurse", "--concurrency", "100", "--silent"]));
+        }
+
+        var ours = results[0];
+        var floor = results.Single(r => r.System.StartsWith("floor", StringComparison.Ordinal));
+        var wget = results.FirstOrDefault(r => r.System == "wget");
+        output.WriteLine($"Site: {pages:N0} pages, {expected.Count:N0} URLs. Times in seconds; ready = process start to first 200 on /health/ready (for crawlers: to listening, plus the crawl).");
+        output.WriteLine();
+        output.WriteLine("| system | ready (s) | warm-up (s) | ours ÷ it (warm-up) | URLs found | same set as the site |");
+        output.WriteLine("|---|---:|---:|---:|---:|---|");
+        foreach (var result in results)
+        {
+            var ratio = result == ours ? "1.00" : (ours.Work.TotalSeconds / result.Work.TotalSeconds).ToString("0.00", CultureInfo.InvariantCulture);
+            var missing = expected.Except(result.Found).Count();
+            var extra = result.Found.Except(expected).Count();
+            var same = missing == 0 && extra == 0 ? "yes" : $"no: {missing} missing, {extra} extra";
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {result.System} | {result.TimeToReady.TotalSeconds:0.00} | {result.Work.TotalSeconds:0.00} | {ratio} | {result.Found.Count:N0} | {same} |"));
+        }
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"in-process ÷ floor = {ours.Work.TotalSeconds / floor.Work.TotalSeconds:0.00} (target ≤ 1.3)"));
+        if (wget is not null)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"in-process ÷ wget = {ours.Work.TotalSeconds / wget.Work.TotalSeconds:0.00} (target ≤ 0.25); HTTP ÷ wget = {results[1].Work.TotalSeconds / wget.Work.TotalSeconds:0.00} (target ≤ 0.5)"));
+        }
+        return results;
+    }
+
+    /// <summary>Probe latency under 50 connections while warming, beside /health/live, and the warm-up's memory.</summary>
+    public async Task<LoadResult?> LoadAsync(int pages)
+    {
+        await using var site = await ServedSite.StartAsync(pages, ReadyMode.InProcess);
+        await site.WaitUntilListeningAsync();
+        string[] ready = ["-", "-"], live = ["-", "-"];
+        if (Installed("wrk"))
+        {
+            ready = await WrkAsync(site.Url("/health/ready"));
+            live = await WrkAsync(site.Url("/health/live"));
+            if (await site.IsReadyAsync())
+            {
+                output.WriteLine("note: the warm-up ended before the latency runs did; use more pages.");
+            }
+        }
+        var work = await site.WaitUntilReadyAsync();
+        using var memory = JsonDocument.Parse(await site.GetAsync("/__bench/memory"));
+        var root = memory.RootElement;
+        var result = new LoadResult(pages, ready[0], ready[1], live[0], live[1],
+            root.GetProperty("idleWorkingSetMb").GetDouble(), root.GetProperty("peakWorkingSetMb").GetDouble(),
+            root.GetProperty("heapAfterMb").GetDouble() - root.GetProperty("idleHeapMb").GetDouble(), work.Work);
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Probes while warming {pages:N0} pages in-process (wrk, 50 connections, 1 s each, same run):"));
+        output.WriteLine("| endpoint | p50 | p99 |");
+        output.WriteLine("|---|---:|---:|");
+        output.WriteLine($"| /health/ready (503, warming) | {result.ReadyP50} | {result.ReadyP99} |");
+        output.WriteLine($"| /health/live (no checks) | {result.LiveP50} | {result.LiveP99} |");
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Memory of that warm-up ({work.Work.TotalSeconds:0.0} s): working set idle {result.IdleWorkingSetMb:0} MB, peak {result.PeakWorkingSetMb:0} MB (+{result.PeakWorkingSetMb - result.IdleWorkingSetMb:0} MB); managed heap retained after the latch {result.RetainedHeapMb:0.00} MB."));
+        return result;
+    }
+
+    private static async Task<SystemResult> WarmAsync(int pages, ReadyMode mode, string name)
+    {
+        await using var site = await ServedSite.StartAsync(pages, mode);
+        var (ready, work) = await site.WaitUntilReadyAsync();
+        return new SystemResult(name, ready, work, await site.SeenAsync());
+    }
+
+    private static async Task<SystemResult> CrawlAsync(int pages, string tool, Func<int, string[]> arguments)
+    {
+        await using var site = await ServedSite.StartAsync(pages, ReadyMode.None);
+        var listening = await site.WaitUntilListeningAsync();
+        var clock = Stopwatch.StartNew();
+        await RunToolAsync(tool, arguments(site.Port));
+        var work = clock.Elapsed;
+        return new SystemResult(tool, listening + work, work, await site.SeenAsync());
+    }
+
+    private static async Task<string[]> WrkAsync(string url)
+    {
+        var text = await RunToolAsync("wrk", ["-t2", "-c50", "-d1s", "--latency", url]);
+        string Percentile(string p) => Regex.Match(text, $@"^\s+{p}%\s+(\S+)", RegexOptions.Multiline).Groups[1].Value;
+        return [Percentile("50"), Percentile("99")];
+    }
+
+    internal static bool Installed(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(dir => File.Exists(Path.Combine(dir, tool)));
+
+    private static async Task<string> RunToolAsync(string tool, string[] arguments)
+    {
+        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+        await process.WaitForExitAsync(timeout.Token);
+        return await stdout + await stderr;
+    }
+
+    /// <summary>A child process serving the generated site on a free loopback port.</summary>
+    private sealed class ServedSite : IAsyncDisposable
+    {
+        private static readonly HttpClient s_client = new() { Timeout = TimeSpan.FromSeconds(30) };
+        private readonly Process _process;
+        private readonly Stopwatch _sinceStart;
+
+        private ServedSite(Process process, Stopwatch sinceStart, int port)
+        {
+            _process = process;
+            _sinceStart = sinceStart;
+            Port = port;
+        }
+
+        public int Port { get; }
+
+        public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
+
+        public static Task<ServedSite> StartAsync(int pages, ReadyMode mode)
+        {
+            var port = FreePort();
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in new[] { "exec", s_self, "serve", "--pages", pages.ToString(CultureInfo.InvariantCulture), "--port", port.ToString(CultureInfo.InvariantCulture), "--mode", mode.ToString() })
+            {
+                start.ArgumentList.Add(argument);
+            }
+            start.Environment["DOTNET_gcServer"] = "0";
+            var clock = Stopwatch.StartNew();
+            var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return Task.FromResult(new ServedSite(process, clock, port));
+        }
+
+        public async Task<TimeSpan> WaitUntilListeningAsync()
+        {
+            while (true)
+            {
+                try
+                {
+                    using var response = await s_client.GetAsync(Url("/health/live"));
+                    return _sinceStart.Elapsed;
+                }
+                catch (HttpRequestException) when (!_process.HasExited)
+                {
+                    await Task.Delay(5);
+                }
+            }
+        }
+
+        public async Task<bool> IsReadyAsync()
+        {
+            using var response = await s_client.GetAsync(Url("/health/ready"));
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+
+        /// <summary>Polls until the first 200: process start to that moment, and the warm-up's own duration.</summary>
+        public async Task<(TimeSpan Ready, TimeSpan Work)> WaitUntilReadyAsync()
+        {
+            while (true)
+            {
+                try
+                {
+                    using var response = await s_client.GetAsync(Url("/health/ready"));
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        var ready = _sinceStart.Elapsed;
+                        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                        return (ready, TimeSpan.FromMilliseconds(json.RootElement.GetProperty("durationMs").GetDouble()));
+                    }
+                    if (_sinceStart.Elapsed > TimeSpan.FromMinutes(30))
+                    {
+                        throw new TimeoutException("The site never got ready.");
+                    }
+                }
+                catch (HttpRequestException) when (!_process.HasExited)
+                {
+                }
+                await Task.Delay(5);
+            }
+        }
+
+        public async Task<string> GetAsync(string path) => await s_client.GetStringAsync(Url(path));
+
+        public async Task<IReadOnlySet<string>> SeenAsync() =>
+            (await GetAsync("/__bench/seen")).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+            _process.Dispose();
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}
