@@ -3,39 +3,48 @@ using BenchmarkDotNet.Running;
 using HealthChecks.Warmup.Benchmarks.SideBySide;
 using HealthChecks.Warmup.Benchmarks.Site;
 
+namespace HealthChecks.Warmup.Benchmarks;
+
 // dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- side-by-side [--pages 2000] [--load-pages 20000]
 // dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- micro [BenchmarkDotNet arguments]
 // (serve is what side-by-side starts in a process of its own for every system.)
-var command = args.FirstOrDefault() ?? "side-by-side";
-int Option(string name, int fallback)
+/// <summary>The benchmark's entry point.</summary>
+internal static class BenchmarkProgram
 {
-    var at = Array.IndexOf(args, name);
-    return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-}
+    public static async Task<int> Main(string[] args)
+    {
+        var command = args.FirstOrDefault() ?? "side-by-side";
+        int Option(string name, int fallback)
+        {
+            var at = Array.IndexOf(args, name);
+            return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+        }
 
-switch (command)
-{
-    case "serve":
-        var modeAt = Array.IndexOf(args, "--mode");
-        await BenchSite.RunAsync(Option("--pages", 2000), Option("--port", 5000), Enum.Parse<ReadyMode>(args[modeAt + 1]));
-        return 0;
-    case "side-by-side":
-        var runner = new SideBySideRunner(Console.Out);
-        await runner.CompareAsync(Option("--pages", 2000));
-        var loadPages = Option("--load-pages", 20_000);
-        if (loadPages > 0)
+        switch (command)
         {
-            await runner.LoadAsync(loadPages);
+            case "serve":
+                var modeAt = Array.IndexOf(args, "--mode");
+                await BenchSite.RunAsync(Option("--pages", 2000), Option("--port", 5000), Enum.Parse<ReadyMode>(args[modeAt + 1]));
+                return 0;
+            case "side-by-side":
+                var runner = new SideBySideRunner(Console.Out);
+                await runner.CompareAsync(Option("--pages", 2000));
+                var loadPages = Option("--load-pages", 20_000);
+                if (loadPages > 0)
+                {
+                    await runner.LoadAsync(loadPages);
+                }
+                foreach (var pages in args.Contains("--scaling") ? new[] { 10_000, 100_000 } : [])
+                {
+                    await runner.LoadAsync(pages);
+                }
+                return 0;
+            case "micro":
+                BenchmarkSwitcher.FromAssembly(typeof(SideBySideRunner).Assembly).Run(args[1..]);
+                return 0;
+            default:
+                Console.Error.WriteLine("usage: side-by-side [--pages N] [--load-pages N] [--scaling] | micro [BenchmarkDotNet arguments]");
+                return 2;
         }
-        foreach (var pages in args.Contains("--scaling") ? new[] { 10_000, 100_000 } : [])
-        {
-            await runner.LoadAsync(pages);
-        }
-        return 0;
-    case "micro":
-        BenchmarkSwitcher.FromAssembly(typeof(SideBySideRunner).Assembly).Run(args[1..]);
-        return 0;
-    default:
-        Console.Error.WriteLine("usage: side-by-side [--pages N] [--load-pages N] [--scaling] | micro [BenchmarkDotNet arguments]");
-        return 2;
+    }
 }

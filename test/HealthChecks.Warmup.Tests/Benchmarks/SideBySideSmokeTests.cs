@@ -1,0 +1,28 @@
+using HealthChecks.Warmup.Benchmarks.SideBySide;
+using HealthChecks.Warmup.Benchmarks.Site;
+
+namespace HealthChecks.Warmup.Tests.Benchmarks;
+
+/// <summary>
+/// The side-by-side benchmark at 200 pages: correctness, not timing. Every system — this library
+/// in-process and over HTTP, the floor and wget (which .ci/run installs) — finds exactly the site's URL set.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class SideBySideSmokeTests
+{
+    [Test]
+    public async Task SideBySide_200Pages_EverySystemFindsTheSameUrlSet()
+    {
+        Assert.That(SideBySideRunner.Installed("wget"), Is.True, "wget is needed: apt-get install -y wget");
+        var expected = new DocsSite(200).AllPaths().ToHashSet(StringComparer.Ordinal);
+
+        var results = await new SideBySideRunner(TestContext.Out).CompareAsync(200);
+
+        Assert.That(results.Select(r => r.System), Does.Contain("wget").And.Contain("HealthChecks.Warmup in-process").And.Contain("HealthChecks.Warmup over HTTP"));
+        foreach (var result in results)
+        {
+            Assert.That(result.Found, Is.EquivalentTo(expected), result.System);
+        }
+    }
+}
