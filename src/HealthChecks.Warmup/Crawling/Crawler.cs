@@ -16,6 +16,14 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
     internal const int MaxSitemaps = 50;
 
     private static readonly HashSet<int> s_redirects = [301, 302, 303, 307, 308];
+
+    /// <summary>
+    /// Where pages and stylesheets are parsed: the thread pool, but never on more than all cores but one
+    /// at once, process-wide. Parsing is the warm-up's CPU-heavy part; bounded, it leaves the app's own
+    /// requests and the readiness probes (which the health check service queues to the pool) a core.
+    /// </summary>
+    private static readonly TaskScheduler s_parsing =
+        new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, Math.Max(1, Environment.ProcessorCount - 1)).ConcurrentScheduler;
     private int _sitemaps;
     private readonly ConcurrentQueue<UrlOutcome> _outcomes = new();
     private readonly LogLevel _detail = options.Verbose ? LogLevel.Information : LogLevel.Debug;
@@ -133,7 +141,8 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         links.Clear();
         try
         {
-            LinkExtractor.Extract(request.Url, response, links);
+            await Task.Factory.StartNew(() => LinkExtractor.Extract(request.Url, response, links),
+                cancellationToken, TaskCreationOptions.DenyChildAttach, s_parsing);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
