@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace HealthChecks.Warmup.Discovery;
 
-/// <summary>Where a warm-up starts: the site's origin and its entry pages.</summary>
+/// <summary>The site's origin, read from the addresses the server listens on.</summary>
 internal static class EntryPointDiscovery
 {
     private static readonly Uri s_fallbackOrigin = new("http://localhost/");
@@ -50,19 +50,5 @@ internal static class EntryPointDiscovery
         return Uri.TryCreate($"{scheme}://{host}{port}/", UriKind.Absolute, out var origin) && origin.Scheme is "http" or "https"
             ? origin
             : null;
-    }
-
-    /// <summary>The configured entry paths on <paramref name="origin"/>, in order, without repeats.</summary>
-    public static IReadOnlyList<Uri> EntryPages(Uri origin, SiteWarmupOptions options)
-    {
-        var pages = new List<Uri>();
-        foreach (var path in options.EntryPaths)
-        {
-            if (Crawling.LinkResolver.Resolve(origin, path) is { } url && !pages.Contains(url))
-            {
-                pages.Add(url);
-            }
-        }
-        return pages;
     }
 }

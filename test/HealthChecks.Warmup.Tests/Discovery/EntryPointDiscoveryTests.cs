@@ -23,15 +23,43 @@ public sealed class EntryPointDiscoveryTests
         Assert.That(EntryPointDiscovery.ParseAddress(address), Is.Null);
 
     [Test]
-    public void EntryPages_AreResolvedOnTheOriginWithoutRepeats()
+    public async Task Seeds_AreTheEntryPathsOnTheOrigin()
     {
-        var options = new SiteWarmupOptions { EntryPaths = ["/", "/shop?lang=en", "/", "/docs/"] };
+        var options = new SiteWarmupOptions { EntryPaths = ["/", "/shop?lang=en", "/docs/"] };
 
-        var pages = EntryPointDiscovery.EntryPages(new Uri("http://localhost:5000/"), options);
+        var (scope, seeds) = await WarmupSeeds.DiscoverAsync("site-warmup", new Uri("http://localhost:5000/"), options, [], ["/api/ping"], CancellationToken.None);
 
-        Assert.That(pages.Select(p => p.AbsoluteUri), Is.EqualTo(new[]
+        Assert.That(seeds.Where(s => s.IsEntry).Select(s => s.Url.AbsoluteUri), Is.EqualTo(new[]
         {
             "http://localhost:5000/", "http://localhost:5000/shop?lang=en", "http://localhost:5000/docs/",
         }));
+        Assert.That(seeds.Single(s => !s.IsEntry).Url.AbsoluteUri, Is.EqualTo("http://localhost:5000/api/ping"));
+        Assert.That(scope.Origins.Select(o => o.AbsoluteUri), Is.EqualTo(new[] { "http://localhost:5000/" }));
     }
+
+    [Test]
+    public async Task Seeds_WithHosts_AreEachHostsEntryPages()
+    {
+        var options = new SiteWarmupOptions { EntryPaths = ["/"], Hosts = ["alpha.example", "beta.example:8443"] };
+
+        var (scope, seeds) = await WarmupSeeds.DiscoverAsync("site-warmup", new Uri("http://localhost:5000/"), options, [], [], CancellationToken.None);
+
+        Assert.That(seeds.Select(s => s.Url.AbsoluteUri), Is.EqualTo(new[] { "http://alpha.example:5000/", "http://beta.example:8443/" }));
+        Assert.That(scope.Contains(new Uri("http://beta.example:8443/x")), Is.True);
+        Assert.That(scope.Contains(new Uri("http://beta.example:5000/x")), Is.False);
+    }
+
+    [TestCase("tenant.example", "http://tenant.example:5000/")]
+    [TestCase("tenant.example:8443", "http://tenant.example:8443/")]
+    [TestCase("[::1]", "http://[::1]:5000/")]
+    [TestCase("[::1]:81", "http://[::1]:81/")]
+    public void HostOrigin_KeepsTheOriginsPortUnlessNamed(string host, string expected) =>
+        Assert.That(WarmupSeeds.HostOrigin(new Uri("http://localhost:5000/"), host)?.AbsoluteUri, Is.EqualTo(expected));
+
+    [TestCase("evil.example/path")]
+    [TestCase("user@evil.example")]
+    [TestCase("")]
+    [TestCase("two words")]
+    public void HostOrigin_NotAHost_IsNull(string host) =>
+        Assert.That(WarmupSeeds.HostOrigin(new Uri("http://localhost:5000/"), host), Is.Null);
 }
