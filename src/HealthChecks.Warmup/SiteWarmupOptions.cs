@@ -2,13 +2,24 @@ namespace HealthChecks.Warmup;
 
 /// <summary>
 /// Settings of one site warm-up registration. Bound from the configuration section
-/// <c>HealthChecks:SiteWarmup</c>, then changed by the delegate given to
+/// <c>HealthChecks:SiteWarmup</c> (<c>HealthChecks:SiteWarmup:{name}</c> for a registration with
+/// another name than the default), then changed by the delegate given to
 /// <c>AddSiteWarmup</c>, and validated when the application starts.
 /// </summary>
 public sealed class SiteWarmupOptions
 {
-    /// <summary>The configuration section the options are bound from.</summary>
+    /// <summary>
+    /// The configuration section the options of the default registration (<c>site-warmup</c>) are bound
+    /// from; a registration with another name binds its own section below it,
+    /// <c>HealthChecks:SiteWarmup:{name}</c>.
+    /// </summary>
     public const string ConfigurationSection = "HealthChecks:SiteWarmup";
+
+    /// <summary>The configuration section of the registration named <paramref name="name"/>.</summary>
+    internal static string SectionFor(string? name) =>
+        name is null or Microsoft.Extensions.DependencyInjection.SiteWarmupHealthChecksBuilderExtensions.DefaultName
+            ? ConfigurationSection
+            : $"{ConfigurationSection}:{name}";
 
     /// <summary>
     /// Paths of the entry pages, fetched first (depth 0). Each is an absolute path on the site,

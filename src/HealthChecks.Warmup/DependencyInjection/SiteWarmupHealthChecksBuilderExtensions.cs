@@ -23,7 +23,7 @@ public static class SiteWarmupHealthChecksBuilderExtensions
     /// application has started; probes only read its state.
     /// </summary>
     /// <param name="builder">The health checks builder.</param>
-    /// <param name="configure">Changes the options after they are bound from <c>HealthChecks:SiteWarmup</c>.</param>
+    /// <param name="configure">Changes the options after they are bound from <c>HealthChecks:SiteWarmup</c> (or, for another <paramref name="name"/>, <c>HealthChecks:SiteWarmup:{name}</c>).</param>
     /// <param name="name">The health check's name, unique among the app's health checks. Default: <c>site-warmup</c>.</param>
     /// <param name="failureStatus">The status reported while the site is not warm. Default: <see cref="HealthStatus.Unhealthy"/>.</param>
     /// <param name="tags">Tags to filter health checks by, such as <c>ready</c>.</param>
@@ -52,7 +52,7 @@ public static class SiteWarmupHealthChecksBuilderExtensions
         services.Configure<WarmupRegistrations>(registrations => registrations.Names.Add(name));
         HealthChecks.Warmup.Fetching.Http.WarmupHttpClient.Add(services, name);
 
-        var options = services.AddOptions<SiteWarmupOptions>(name).BindConfiguration(SiteWarmupOptions.ConfigurationSection);
+        var options = services.AddOptions<SiteWarmupOptions>(name).BindConfiguration(SiteWarmupOptions.SectionFor(name));
         if (configure is not null)
         {
             options.Configure(configure);

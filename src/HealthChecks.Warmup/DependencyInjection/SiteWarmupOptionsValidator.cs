@@ -9,24 +9,25 @@ internal sealed class SiteWarmupOptionsValidator : IValidateOptions<SiteWarmupOp
     public ValidateOptionsResult Validate(string? name, SiteWarmupOptions options)
     {
         var errors = new List<string>();
+        var section = SiteWarmupOptions.SectionFor(name);
         void Range(string key, double value, double min, double max, string shown)
         {
             if (value < min || value > max)
             {
-                errors.Add($"{SiteWarmupOptions.ConfigurationSection}:{key} must be {shown} (was {value}).");
+                errors.Add($"{section}:{key} must be {shown} (was {value}).");
             }
         }
         void Duration(string key, TimeSpan value, TimeSpan min, TimeSpan max)
         {
             if (value < min || value > max)
             {
-                errors.Add($"{SiteWarmupOptions.ConfigurationSection}:{key} must be between {min} and {max} (was {value}).");
+                errors.Add($"{section}:{key} must be between {min} and {max} (was {value}).");
             }
         }
 
         if (options.EntryPaths is null || options.EntryPaths.Count is 0 or > 1000)
         {
-            errors.Add($"{SiteWarmupOptions.ConfigurationSection}:EntryPaths must name between 1 and 1000 paths such as \"/\".");
+            errors.Add($"{section}:EntryPaths must name between 1 and 1000 paths such as \"/\".");
         }
         else
         {
@@ -34,7 +35,7 @@ internal sealed class SiteWarmupOptionsValidator : IValidateOptions<SiteWarmupOp
             {
                 if (!IsSitePath(path))
                 {
-                    errors.Add($"{SiteWarmupOptions.ConfigurationSection}:EntryPaths has \"{path}\": an entry path starts with a single '/' and names a path on this site, not another host.");
+                    errors.Add($"{section}:EntryPaths has \"{path}\": an entry path starts with a single '/' and names a path on this site, not another host.");
                 }
             }
         }
@@ -43,25 +44,25 @@ internal sealed class SiteWarmupOptionsValidator : IValidateOptions<SiteWarmupOp
         {
             if (string.IsNullOrWhiteSpace(pattern))
             {
-                errors.Add($"{SiteWarmupOptions.ConfigurationSection}:ExcludedPaths has an empty pattern.");
+                errors.Add($"{section}:ExcludedPaths has an empty pattern.");
             }
         }
 
         if (!Enum.IsDefined(options.Transport))
         {
-            errors.Add($"{SiteWarmupOptions.ConfigurationSection}:Transport must be InProcess or Http (was {options.Transport}).");
+            errors.Add($"{section}:Transport must be InProcess or Http (was {options.Transport}).");
         }
         if (options.BaseAddress is { } baseAddress
             && (!baseAddress.IsAbsoluteUri || baseAddress.Scheme is not ("http" or "https") || baseAddress.UserInfo.Length > 0))
         {
-            errors.Add($"{SiteWarmupOptions.ConfigurationSection}:BaseAddress must be an absolute http or https URL without user info (was {baseAddress}).");
+            errors.Add($"{section}:BaseAddress must be an absolute http or https URL without user info (was {baseAddress}).");
         }
         foreach (var (header, value) in options.RequestHeaders ?? new Dictionary<string, string>())
         {
             if (string.IsNullOrWhiteSpace(header) || header.Any(c => c <= ' ' || c >= 127 || c == ':')
                 || value is null || value.Any(c => c is '\r' or '\n'))
             {
-                errors.Add($"{SiteWarmupOptions.ConfigurationSection}:RequestHeaders has an invalid header \"{header}\".");
+                errors.Add($"{section}:RequestHeaders has an invalid header \"{header}\".");
             }
         }
 
@@ -69,7 +70,7 @@ internal sealed class SiteWarmupOptionsValidator : IValidateOptions<SiteWarmupOp
         {
             if (HealthChecks.Warmup.Discovery.WarmupSeeds.HostOrigin(new Uri("http://localhost/"), host) is null)
             {
-                errors.Add($"{SiteWarmupOptions.ConfigurationSection}:Hosts has \"{host}\": a host name, optionally with a port, such as tenant.example or tenant.example:8443.");
+                errors.Add($"{section}:Hosts has \"{host}\": a host name, optionally with a port, such as tenant.example or tenant.example:8443.");
             }
         }
 

@@ -78,6 +78,31 @@ public sealed class RegistrationTests
     }
 
     [Test]
+    public async Task NamedRegistration_BindsItsOwnSection_AndItsErrorsNameIt()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["HealthChecks:SiteWarmup:MaxDepth"] = "3",
+            ["HealthChecks:SiteWarmup:cdn:MaxDepth"] = "5",
+            ["HealthChecks:SiteWarmup:cdn:Transport"] = "Http",
+            ["HealthChecks:SiteWarmup:broken:MaxUrls"] = "0",
+        });
+        builder.Services.AddHealthChecks().AddSiteWarmup().AddSiteWarmup(name: "cdn").AddSiteWarmup(name: "broken");
+        await using var app = builder.Build();
+        var options = app.Services.GetRequiredService<IOptionsMonitor<SiteWarmupOptions>>();
+
+        Assert.That(options.Get("site-warmup").MaxDepth, Is.EqualTo(3));
+        Assert.That(options.Get("site-warmup").Transport, Is.EqualTo(WarmupTransport.InProcess));
+        Assert.That(options.Get("cdn").MaxDepth, Is.EqualTo(5));
+        Assert.That(options.Get("cdn").Transport, Is.EqualTo(WarmupTransport.Http));
+        var failure = Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        Assert.That(failure!.Message, Does.Contain("HealthChecks:SiteWarmup:broken:MaxUrls"));
+    }
+
+    [Test]
     public void Options_WithoutEntryPaths_StartAtTheFrontPage()
     {
         using var app = Build([]);
