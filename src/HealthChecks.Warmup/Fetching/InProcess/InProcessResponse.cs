@@ -67,7 +67,11 @@ internal sealed class InProcessResponse : IHttpResponseFeature, IHttpResponseBod
             await entry.Callback(entry.State);
         }
         HasStarted = true;
-        ((HeaderDictionary)Headers).IsReadOnly = true;
+        if (Headers is HeaderDictionary headers)
+        {
+            // Frozen as Kestrel's are: a late header write fails in the app, as it would in production.
+            headers.IsReadOnly = true;
+        }
         _sink.Begin(StatusCode, Headers.ContentType);
     }
 
