@@ -11,12 +11,9 @@ internal static class ContentTypes
     public static bool IsCss(string? contentType) =>
         MediaType(contentType).Equals("text/css", StringComparison.OrdinalIgnoreCase);
 
-    public static bool IsParsable(int statusCode, string? contentType) =>
-        statusCode is >= 200 and < 300 && (IsHtml(contentType) || IsCss(contentType));
-
-    /// <summary>Whether the body is kept for the crawler: HTML and CSS, and any successful robots.txt or sitemap.</summary>
+    /// <summary>Whether the body is kept for the crawler: successful HTML and CSS, and any successful robots.txt or sitemap.</summary>
     public static bool IsKept(Crawling.UrlKind kind, int statusCode, string? contentType) =>
-        kind == Crawling.UrlKind.Sitemap ? statusCode is >= 200 and < 300 : IsParsable(statusCode, contentType);
+        statusCode is >= 200 and < 300 && (kind == Crawling.UrlKind.Sitemap || IsHtml(contentType) || IsCss(contentType));
 
     private static ReadOnlySpan<char> MediaType(string? contentType)
     {

@@ -29,9 +29,6 @@ internal sealed class FetchResult
     /// <summary>The body was longer than the parsed-bytes limit; only its start is in <see cref="Body"/>.</summary>
     public bool BodyTruncated { get; init; }
 
-    /// <summary>How many body bytes the app produced.</summary>
-    public long BodyLength { get; init; }
-
     public FetchFailure Failure { get; init; }
 
     /// <summary>The exception or time-out, in words, when the request failed.</summary>

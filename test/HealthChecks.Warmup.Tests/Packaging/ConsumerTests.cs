@@ -132,7 +132,7 @@ public sealed class ConsumerTests
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static Process Start(string directory, string file, params string[] arguments)
+    private static ProcessStartInfo StartInfo(string directory, string file, string[] arguments)
     {
         var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
@@ -141,7 +141,12 @@ public sealed class ConsumerTests
         }
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
-        var process = Process.Start(start)!;
+        return start;
+    }
+
+    private static Process Start(string directory, string file, params string[] arguments)
+    {
+        var process = Process.Start(StartInfo(directory, file, arguments))!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
@@ -151,14 +156,7 @@ public sealed class ConsumerTests
 
     private static async Task RunAsync(string directory, string file, params string[] arguments)
     {
-        var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(StartInfo(directory, file, arguments))!;
         var output = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
         process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };

@@ -65,7 +65,6 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
                     Location = response.Headers.Location?.OriginalString,
                     Body = body.Captured,
                     BodyTruncated = body.Truncated,
-                    BodyLength = body.Length,
                     Attempts = Math.Max(1, attempts.Value),
                 };
             }
@@ -80,18 +79,16 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
         }
     }
 
-    private async Task<(ReadOnlyMemory<byte> Captured, bool Truncated, long Length)> ReadBodyAsync(Stream stream, bool capture, CancellationToken cancellationToken)
+    private async Task<(ReadOnlyMemory<byte> Captured, bool Truncated)> ReadBodyAsync(Stream stream, bool capture, CancellationToken cancellationToken)
     {
         var kept = capture ? new ArrayBufferWriter<byte>(16 * 1024) : null;
         var truncated = false;
-        long length = 0;
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
             int read;
             while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
             {
-                length += read;
                 if (kept is null)
                 {
                     continue;
@@ -109,7 +106,7 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        return (kept?.WrittenMemory ?? ReadOnlyMemory<byte>.Empty, truncated, length);
+        return (kept?.WrittenMemory ?? ReadOnlyMemory<byte>.Empty, truncated);
     }
 
     private static FetchResult Failed(FetchFailure failure, string error, int attempts) =>

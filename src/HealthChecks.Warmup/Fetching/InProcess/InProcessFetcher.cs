@@ -41,7 +41,6 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
                 Location = response.Headers.Location,
                 Body = response.Sink.Captured,
                 BodyTruncated = response.Sink.Truncated,
-                BodyLength = response.Sink.BytesWritten,
                 Failure = brokenResponse ? FetchFailure.Exception : FetchFailure.None,
                 Error = appError is null ? null : Describe(appError),
             };

@@ -12,9 +12,6 @@ internal sealed class ResponseBodySink(InProcessResponse response, int maxCaptur
     private ArrayBufferWriter<byte>? _captured;
     private volatile bool _closed;
 
-    /// <summary>How many body bytes the app wrote.</summary>
-    public long BytesWritten { get; private set; }
-
     public bool Truncated { get; private set; }
 
     public ReadOnlyMemory<byte> Captured => _captured?.WrittenMemory ?? ReadOnlyMemory<byte>.Empty;
@@ -82,7 +79,6 @@ internal sealed class ResponseBodySink(InProcessResponse response, int maxCaptur
 
     private void Append(ReadOnlySpan<byte> bytes)
     {
-        BytesWritten += bytes.Length;
         if (_closed || _captured is null)
         {
             return;
