@@ -43,6 +43,7 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         using var crawl = CancellationTokenSource.CreateLinkedTokenSource(stopping, deadline.Token);
 
         var frontier = new Frontier(scope, options, Progress, healthEndpoints);
+        var resolved = new ResolvedLinks(scope.Origin);
         try
         {
             var sites = scope.Origins.ToList();
@@ -56,7 +57,7 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
                     if (frontier.TryClaim(robots.Url))
                     {
                         Interlocked.Increment(ref _sitemaps);
-                        await VisitAsync(robots, frontier, links, crawl.Token);
+                        await VisitAsync(robots, frontier, resolved, links, crawl.Token);
                     }
                 }
             }
@@ -76,7 +77,7 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
             var workers = new Task[Math.Max(1, options.MaxConcurrency)];
             for (var i = 0; i < workers.Length; i++)
             {
-                workers[i] = WorkAsync(frontier, crawl.Token);
+                workers[i] = WorkAsync(frontier, resolved, crawl.Token);
             }
             await Task.WhenAll(workers);
         }
@@ -90,7 +91,7 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         return new WarmupReport(attempt, scope.Origin, time.GetElapsedTime(started), Progress, [.. _outcomes]);
     }
 
-    private async Task WorkAsync(Frontier frontier, CancellationToken cancellationToken)
+    private async Task WorkAsync(Frontier frontier, ResolvedLinks resolved, CancellationToken cancellationToken)
     {
         // Yield first so that starting the workers never runs a request on the caller's thread.
         await Task.Yield();
@@ -99,7 +100,7 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         {
             try
             {
-                await VisitAsync(request, frontier, links, cancellationToken);
+                await VisitAsync(request, frontier, resolved, links, cancellationToken);
             }
             finally
             {
@@ -108,7 +109,7 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         }
     }
 
-    private async Task VisitAsync(CrawlRequest request, Frontier frontier, List<ExtractedLink> links, CancellationToken cancellationToken)
+    private async Task VisitAsync(CrawlRequest request, Frontier frontier, ResolvedLinks resolved, List<ExtractedLink> links, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var response = await fetcher.FetchAsync(request, cancellationToken);
@@ -141,7 +142,7 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         links.Clear();
         try
         {
-            await Task.Factory.StartNew(() => LinkExtractor.Extract(request.Url, response, links),
+            await Task.Factory.StartNew(() => LinkExtractor.Extract(request.Url, response, links, resolved),
                 cancellationToken, TaskCreationOptions.DenyChildAttach, s_parsing);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using AngleSharp.Html;
 using AngleSharp.Html.Parser;
@@ -24,11 +25,31 @@ internal static class HtmlLinkExtractor
         ["stylesheet", "icon", "apple-touch-icon", "apple-touch-icon-precomposed", "manifest", "preload", "modulepreload", "prefetch"],
         StringComparer.OrdinalIgnoreCase);
 
-    public static void Extract(ReadOnlyMemory<byte> html, string? contentType, Uri documentUrl, List<ExtractedLink> links)
+    public static void Extract(ReadOnlyMemory<byte> html, string? contentType, Uri documentUrl, List<ExtractedLink> links, ResolvedLinks? resolved = null)
     {
-        using var source = new TextSource(Decode(html.Span, contentType));
-        var tokenizer = new HtmlTokenizer(source, HtmlEntityProvider.Resolver)
+        var encoding = Encoding(html.Span, contentType, out var preamble);
+        var bytes = html.Span[preamble..];
+        // A pooled char array, not a string: no page lands on the large object heap, and AngleSharp's
+        // tokenizer reads a CharArrayTextSource directly instead of through its text-source interface.
+        var chars = ArrayPool<char>.Shared.Rent(Math.Max(1, encoding.GetMaxCharCount(bytes.Length)));
+        try
         {
+            var length = encoding.GetChars(bytes, chars);
+            Extract(new TextSource(new CharArrayTextSource(chars, length)), documentUrl, links, resolved);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
+    private static void Extract(TextSource source, Uri documentUrl, List<ExtractedLink> links, ResolvedLinks? resolved)
+    {
+        // Disposed: it returns its pooled buffer (undisposed, every page allocated a new one).
+        using var tokenizer = new HtmlTokenizer(source, HtmlEntityProvider.Resolver)
+        {
+            // Rows and columns are for error messages, which are not read.
+            DisableElementPositionTracking = true,
             SkipDataText = true,
             SkipComments = true,
             SkipScriptText = true,
@@ -51,7 +72,8 @@ internal static class HtmlLinkExtractor
             switch (token.Type)
             {
                 case HtmlTokenType.StartTag:
-                    var name = token.Name.ToString();
+                    // The name as a span: a start tag costs no string.
+                    var name = token.Name.Memory.Span;
                     Visit(ref token, name, foreignDepth > 0, found);
                     if (name is "svg" or "math")
                     {
@@ -68,7 +90,7 @@ internal static class HtmlLinkExtractor
                             "plaintext" => HtmlParseMode.Plaintext,
                             _ => tokenizer.State,
                         };
-                        style = name == "style" ? new StringBuilder() : null;
+                        style = name is "style" ? new StringBuilder() : null;
                     }
                     tokenizer.IsAcceptingCharacterData = foreignDepth > 0;
                     break;
@@ -93,7 +115,7 @@ internal static class HtmlLinkExtractor
         {
             found.Css(style.ToString());
         }
-        found.ResolveInto(documentUrl, links);
+        found.ResolveInto(documentUrl, links, resolved);
     }
 
     private static readonly HashSet<string> s_keptAttributes = new(
@@ -106,7 +128,7 @@ internal static class HtmlLinkExtractor
     private static bool KeepsAttribute(ref StructHtmlToken token, ReadOnlyMemory<char> name) =>
         s_keptAttributeNames.Contains(name.Span);
 
-    private static void Visit(ref StructHtmlToken token, string name, bool inForeignContent, Collector found)
+    private static void Visit(ref StructHtmlToken token, ReadOnlySpan<char> name, bool inForeignContent, Collector found)
     {
         var tag = new Attributes(ref token);
         switch (name)
@@ -121,7 +143,7 @@ internal static class HtmlLinkExtractor
                 found.Add(tag.GetAttribute("src"), LinkRole.Resource);
                 found.Srcset(tag.GetAttribute("srcset"));
                 break;
-            case "input" when string.Equals(tag.GetAttribute("type"), "image", StringComparison.OrdinalIgnoreCase):
+            case "input" when tag.Is("type", "image"):
             case "script" or "audio" or "track" or "embed" or "iframe":
                 found.Add(tag.GetAttribute("src"), LinkRole.Resource);
                 break;
@@ -150,7 +172,7 @@ internal static class HtmlLinkExtractor
             case "body" or "table" or "td" or "th":
                 found.Add(tag.GetAttribute("background"), LinkRole.Resource);
                 break;
-            case "meta" when string.Equals(tag.GetAttribute("http-equiv"), "refresh", StringComparison.OrdinalIgnoreCase):
+            case "meta" when tag.Is("http-equiv", "refresh"):
                 found.Add(MetaRefresh.Url(tag.GetAttribute("content")), LinkRole.Refresh);
                 break;
         }
@@ -172,6 +194,21 @@ internal static class HtmlLinkExtractor
     {
         private readonly ref StructHtmlToken _token = ref token;
 
+        /// <summary>Whether the attribute is there and says <paramref name="value"/>, ignoring case.</summary>
+        public bool Is(string name, string value)
+        {
+            var attributes = _token.Attributes;
+            for (var i = 0; i < attributes.Count; i++)
+            {
+                var attribute = attributes[i];
+                if (attribute.Name == name)
+                {
+                    return attribute.Value.Memory.Span.Equals(value, StringComparison.OrdinalIgnoreCase);
+                }
+            }
+            return false;
+        }
+
         public string? GetAttribute(string name)
         {
             var attributes = _token.Attributes;
@@ -187,29 +224,25 @@ internal static class HtmlLinkExtractor
         }
     }
 
-    /// <summary>The charset of the Content-Type, else a byte order mark, else UTF-8.</summary>
-    private static string Decode(ReadOnlySpan<byte> bytes, string? contentType)
+    /// <summary>A UTF-8 byte order mark, else the charset of the Content-Type, else UTF-8 (as browsers fall back).</summary>
+    private static Encoding Encoding(ReadOnlySpan<byte> bytes, string? contentType, out int preamble)
     {
-        var encoding = Encoding.UTF8;
-        if (contentType is not null
+        preamble = bytes.StartsWith(System.Text.Encoding.UTF8.Preamble) ? System.Text.Encoding.UTF8.Preamble.Length : 0;
+        if (preamble == 0
+            && contentType is not null
             && System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
             && media.CharSet is { Length: > 0 } charset)
         {
             try
             {
-                encoding = Encoding.GetEncoding(charset.Trim('"'));
+                return System.Text.Encoding.GetEncoding(charset.Trim('"'));
             }
             catch (ArgumentException)
             {
-                // An unknown charset: read it as UTF-8, as browsers fall back.
+                // An unknown charset: read it as UTF-8.
             }
         }
-        var preamble = Encoding.UTF8.Preamble;
-        if (bytes.StartsWith(preamble))
-        {
-            return Encoding.UTF8.GetString(bytes[preamble.Length..]);
-        }
-        return encoding.GetString(bytes);
+        return System.Text.Encoding.UTF8;
     }
 
     /// <summary>Collects references as written; resolves them once the whole document (and its base) is known.</summary>
@@ -249,12 +282,13 @@ internal static class HtmlLinkExtractor
             }
         }
 
-        public void ResolveInto(Uri documentUrl, List<ExtractedLink> links)
+        public void ResolveInto(Uri documentUrl, List<ExtractedLink> links, ResolvedLinks? resolved)
         {
             var baseUrl = LinkResolver.Resolve(documentUrl, _base) ?? documentUrl;
+            var baseIsOrigin = resolved?.IsOrigin(baseUrl) == true;
             foreach (var (raw, role) in _references)
             {
-                if (LinkResolver.Resolve(baseUrl, raw) is { } url)
+                if ((resolved is null ? LinkResolver.Resolve(baseUrl, raw) : resolved.Resolve(baseUrl, baseIsOrigin, raw)) is { } url)
                 {
                     links.Add(new ExtractedLink(url, role));
                 }

@@ -1,4 +1,5 @@
 using System.Text;
+using HealthChecks.Warmup.Crawling;
 using HealthChecks.Warmup.Fetching;
 
 namespace HealthChecks.Warmup.Extraction;
@@ -6,7 +7,7 @@ namespace HealthChecks.Warmup.Extraction;
 /// <summary>Extracts the links of a fetched body by its content type: HTML or CSS.</summary>
 internal static class LinkExtractor
 {
-    public static void Extract(Uri url, FetchResult response, List<ExtractedLink> links)
+    public static void Extract(Uri url, FetchResult response, List<ExtractedLink> links, ResolvedLinks? resolved = null)
     {
         if (response.Body.IsEmpty)
         {
@@ -14,7 +15,7 @@ internal static class LinkExtractor
         }
         if (ContentTypes.IsHtml(response.ContentType))
         {
-            HtmlLinkExtractor.Extract(response.Body, response.ContentType, url, links);
+            HtmlLinkExtractor.Extract(response.Body, response.ContentType, url, links, resolved);
         }
         else if (ContentTypes.IsCss(response.ContentType))
         {
@@ -28,7 +29,7 @@ internal static class LinkExtractor
         CssUrlScanner.Scan(Encoding.UTF8.GetString(css.StartsWith(Encoding.UTF8.Preamble) ? css[3..] : css), raw);
         foreach (var reference in raw)
         {
-            if (Crawling.LinkResolver.Resolve(stylesheetUrl, reference) is { } url)
+            if (LinkResolver.Resolve(stylesheetUrl, reference) is { } url)
             {
                 links.Add(new ExtractedLink(url, LinkRole.Resource));
             }

@@ -42,6 +42,27 @@ public sealed class PropertyTests
         }, iter: 20_000);
     }
 
+    // Pages of the origin and of others, with user info, another scheme or port: a remembered
+    // root-relative answer from one must never be given to another.
+    private static readonly Gen<Uri> s_base = Gen.OneOf(
+        s_page, s_origin, new Uri("http://127.0.0.1:5000/a/b/"), new Uri("http://127.0.0.2:5000/docs/"),
+        new Uri("https://127.0.0.1:5000/"), new Uri("http://127.0.0.1:5001/x"), new Uri("http://user@127.0.0.1:5000/"),
+        new Uri("http://LOCALHOST:5000/"), new Uri("http://localhost:5000/"));
+
+    [Test]
+    public void ResolvedLinks_AnswerAsTheResolverDoes_InAnyOrder()
+    {
+        Gen.Select(s_base, s_reference).Array[1, 40].Sample(offers =>
+        {
+            var resolved = new ResolvedLinks(s_origin);
+            foreach (var (baseUrl, raw) in offers)
+            {
+                var remembered = resolved.Resolve(baseUrl, resolved.IsOrigin(baseUrl), raw);
+                Assert.That(remembered?.AbsoluteUri, Is.EqualTo(LinkResolver.Resolve(baseUrl, raw)?.AbsoluteUri), $"{raw} on {baseUrl}");
+            }
+        }, iter: 5_000);
+    }
+
     [Test]
     public void Resolve_ArbitraryText_NeverThrows() =>
         Gen.String.Sample(raw => LinkResolver.Resolve(s_page, raw), iter: 20_000);

@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+
+namespace HealthChecks.Warmup.Crawling;
+
+/// <summary>
+/// What references resolved to, remembered for one crawl: the navigation every page repeats becomes a
+/// <see cref="Uri"/> once, not once per page. Only references whose meaning does not depend on the
+/// page's path are remembered — absolute http(s) URLs, and references starting with <c>/</c> on pages
+/// of the site's own origin — and only the first <see cref="Capacity"/> of them, so the memory stays bounded.
+/// </summary>
+internal sealed class ResolvedLinks(Uri origin)
+{
+    /// <summary>The most references remembered.</summary>
+    public const int Capacity = 4096;
+
+    private readonly ConcurrentDictionary<string, Uri?> _resolved = new(StringComparer.Ordinal);
+
+    /// <summary>Whether root-relative references on a page with this base resolve as on the origin's.</summary>
+    public bool IsOrigin(Uri baseUrl) =>
+        Uri.Compare(baseUrl, origin, UriComponents.SchemeAndServer | UriComponents.UserInfo, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) == 0;
+
+    /// <summary>
+    /// <see cref="LinkResolver.Resolve"/>, remembered when the answer cannot depend on the page:
+    /// <paramref name="baseIsOrigin"/> is <see cref="IsOrigin"/> of <paramref name="baseUrl"/>.
+    /// </summary>
+    public Uri? Resolve(Uri baseUrl, bool baseIsOrigin, string raw)
+    {
+        if (!IsAbsolute(raw) && !(baseIsOrigin && IsRootRelative(raw)))
+        {
+            return LinkResolver.Resolve(baseUrl, raw);
+        }
+        if (_resolved.TryGetValue(raw, out var url))
+        {
+            return url;
+        }
+        url = LinkResolver.Resolve(baseUrl, raw);
+        if (_resolved.Count < Capacity)
+        {
+            _resolved.TryAdd(raw, url);
+        }
+        return url;
+    }
+
+    private static bool IsAbsolute(string raw) =>
+        raw.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || raw.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
+    // "/x", and "//host" or "/\host" too: protocol-relative ones depend only on the scheme, which
+    // IsOrigin has compared.
+    private static bool IsRootRelative(string raw) => raw.StartsWith('/');
+}
