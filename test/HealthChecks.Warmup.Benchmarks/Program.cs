@@ -24,7 +24,7 @@ internal static class BenchmarkProgram
         {
             case "serve":
                 var modeAt = Array.IndexOf(args, "--mode");
-                await BenchSite.RunAsync(Option("--pages", 2000), Option("--port", 5000), Enum.Parse<ReadyMode>(args[modeAt + 1]));
+                await BenchSite.RunAsync(Option("--pages", 2000), Option("--port", 5000), Enum.Parse<ReadyMode>(args[modeAt + 1]), recordSeen: Option("--record-seen", 1) == 1);
                 return 0;
             case "side-by-side":
                 var runner = new SideBySideRunner(Console.Out);

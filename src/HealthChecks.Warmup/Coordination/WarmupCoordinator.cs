@@ -81,49 +81,61 @@ internal sealed class WarmupCoordinator(
     private async ValueTask<WarmupSnapshot> AttemptAsync(CancellationToken stopping)
     {
         var attempt = ++_attempt;
+        var progress = new CrawlProgress();
+        Publish(Snapshot with { State = WarmupState.Warming, Attempt = attempt, Progress = progress, NextAttemptAt = null });
+
+        WarmupSnapshot judged;
+        using (var progressLogging = CancellationTokenSource.CreateLinkedTokenSource(stopping))
+        {
+            var progressLog = LogProgressAsync(progress, progressLogging.Token);
+            try
+            {
+                judged = await CrawlAsync(attempt, progress, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                WarmupLog.CrawlerError(logger, Name, attempt, ex);
+                judged = Snapshot with { State = WarmupState.Failed, Failures = [], CrawlerError = $"{ex.GetType().Name}: {ex.Message}" };
+            }
+            finally
+            {
+                await progressLogging.CancelAsync();
+                await progressLog;
+            }
+        }
+        // Published only now: once a probe sees the latch, the crawl (its frontier, its per-URL
+        // outcomes) is already unreachable.
+        return Publish(judged);
+    }
+
+    /// <summary>One crawl, judged. Nothing of it outlives this method but the verdict.</summary>
+    private async Task<WarmupSnapshot> CrawlAsync(int attempt, CrawlProgress progress, CancellationToken stopping)
+    {
+        if (options.Transport == WarmupTransport.InProcess && application.Pipeline is null)
+        {
+            throw new InvalidOperationException(
+                "The application's request pipeline was not captured: AddSiteWarmup needs an ASP.NET Core web host (WebApplication or ConfigureWebHost).");
+        }
         var origin = options.BaseAddress is { } configured ? SiteScope.OriginOf(configured) : EntryPointDiscovery.SiteOrigin(server);
         IFetcher fetcher = options.Transport == WarmupTransport.Http
             ? new HttpFetcher(httpClientFactory.CreateClient(WarmupHttpClient.Name(Name)), options, time)
             : new InProcessFetcher(application, options, time);
-        var crawler = new Crawler(Name, options, fetcher, time, logger, telemetry);
-        Publish(Snapshot with { State = WarmupState.Warming, Attempt = attempt, Progress = crawler.Progress, NextAttemptAt = null });
-
-
-        using var progressLogging = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var progressLog = LogProgressAsync(crawler.Progress, progressLogging.Token);
-        try
-        {
-            if (options.Transport == WarmupTransport.InProcess && application.Pipeline is null)
-            {
-                throw new InvalidOperationException(
-                    "The application's request pipeline was not captured: AddSiteWarmup needs an ASP.NET Core web host (WebApplication or ConfigureWebHost).");
-            }
-            var endpoints = AppEndpoints.Read(services);
-            var discoverEndpoints = options.DiscoverEndpoints ?? options.Transport == WarmupTransport.InProcess;
-            var (scope, seeds) = await WarmupSeeds.DiscoverAsync(Name, origin, options, services.GetServices<ISiteWarmupSource>(),
-                discoverEndpoints ? endpoints.Pages : [], stopping);
-            WarmupLog.WarmupStarted(logger, Name, attempt, seeds.Count, origin);
-            using var span = WarmupTelemetry.StartAttempt(Name, attempt, origin);
-            var report = await crawler.RunAsync(attempt, scope, seeds, endpoints.HealthChecks, stopping);
-            var judged = Judge(report);
-            WarmupTelemetry.EndAttempt(span, report, judged.Failures);
-            telemetry.RecordWarmup(Name, report.Duration, judged.State == WarmupState.Succeeded);
-            return Publish(judged);
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            WarmupLog.CrawlerError(logger, Name, attempt, ex);
-            return Publish(Snapshot with { State = WarmupState.Failed, Failures = [], CrawlerError = $"{ex.GetType().Name}: {ex.Message}" });
-        }
-        finally
-        {
-            await progressLogging.CancelAsync();
-            await progressLog;
-        }
+        var crawler = new Crawler(Name, options, fetcher, time, logger, telemetry, progress);
+        var endpoints = AppEndpoints.Read(services);
+        var discoverEndpoints = options.DiscoverEndpoints ?? options.Transport == WarmupTransport.InProcess;
+        var (scope, seeds) = await WarmupSeeds.DiscoverAsync(Name, origin, options, services.GetServices<ISiteWarmupSource>(),
+            discoverEndpoints ? endpoints.Pages : [], stopping);
+        WarmupLog.WarmupStarted(logger, Name, attempt, seeds.Count, origin);
+        using var span = WarmupTelemetry.StartAttempt(Name, attempt, origin);
+        var report = await crawler.RunAsync(attempt, scope, seeds, endpoints.HealthChecks, stopping);
+        var judged = Judge(report);
+        WarmupTelemetry.EndAttempt(span, report, judged.Failures);
+        telemetry.RecordWarmup(Name, report.Duration, judged.State == WarmupState.Succeeded);
+        return judged;
     }
 
     private WarmupSnapshot Judge(WarmupReport report)

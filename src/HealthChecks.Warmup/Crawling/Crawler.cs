@@ -10,7 +10,7 @@ namespace HealthChecks.Warmup.Crawling;
 /// One warm-up attempt: workers take URLs from the frontier, fetch them, record the outcome and offer
 /// back what the HTML or CSS references, until nothing is left, the deadline passes or the app stops.
 /// </summary>
-internal sealed class Crawler(string registration, SiteWarmupOptions options, IFetcher fetcher, TimeProvider time, ILogger logger, WarmupTelemetry? telemetry = null)
+internal sealed class Crawler(string registration, SiteWarmupOptions options, IFetcher fetcher, TimeProvider time, ILogger logger, WarmupTelemetry? telemetry = null, CrawlProgress? progress = null)
 {
     /// <summary>The most robots.txt files and sitemaps one warm-up reads.</summary>
     internal const int MaxSitemaps = 50;
@@ -29,7 +29,7 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
     private readonly LogLevel _detail = options.Verbose ? LogLevel.Information : LogLevel.Debug;
 
     /// <summary>Live counters, for probes while the crawl runs.</summary>
-    public CrawlProgress Progress { get; } = new();
+    public CrawlProgress Progress { get; } = progress ?? new();
 
     /// <summary>
     /// Crawls from <paramref name="seeds"/> and, per the options, each site's robots.txt and sitemaps.

@@ -12,7 +12,10 @@ namespace HealthChecks.Warmup.Benchmarks.SideBySide;
 internal sealed record SystemResult(string System, TimeSpan TimeToReady, TimeSpan Work, IReadOnlySet<string> Found);
 
 /// <summary>Probe latency while warming and memory of a large warm-up.</summary>
-internal sealed record LoadResult(int Pages, string ReadyP50, string ReadyP99, string LiveP50, string LiveP99, double IdleWorkingSetMb, double PeakWorkingSetMb, double RetainedHeapMb, TimeSpan Work);
+internal sealed record LoadResult(int Pages, IReadOnlyList<ProbeWindow> Windows, double IdleWorkingSetMb, double PeakWorkingSetMb, double RetainedHeapMb, TimeSpan Work);
+
+/// <summary>p50 and p99 of both endpoints, loaded at the same time.</summary>
+internal sealed record ProbeWindow(string Window, string[] Ready, string[] Live);
 
 /// <summary>
 /// <c>side-by-side --pages N</c>: the same generated site, served by a fresh process for each system,
@@ -67,37 +70,73 @@ internal sealed partial class SideBySideRunner(TextWriter output)
         return results;
     }
 
-    /// <summary>Probe latency under 50 connections while warming, beside /health/live, and the warm-up's memory.</summary>
+    /// <summary>
+    /// Probe latency while warming: <c>/health/ready</c> and <c>/health/live</c> under 50 connections each,
+    /// at the same time, in two windows (the first from the moment the app listens, so it includes the
+    /// process's own start-up). Then, in a second run without load or the site's record of what it
+    /// served, the warm-up's memory.
+    /// </summary>
     public async Task<LoadResult?> LoadAsync(int pages)
     {
-        await using var site = await ServedSite.StartAsync(pages, ReadyMode.InProcess);
-        await site.WaitUntilListeningAsync();
-        string[] ready = ["-", "-"], live = ["-", "-"];
+        var windows = new List<ProbeWindow>();
         if (Installed("wrk"))
         {
-            ready = await WrkAsync(site.Url("/health/ready"));
-            live = await WrkAsync(site.Url("/health/live"));
-            if (await site.IsReadyAsync())
+            await using var loaded = await ServedSite.StartAsync(pages, ReadyMode.InProcess);
+            await loaded.WaitUntilListeningAsync();
+            foreach (var window in new[] { "first 2 s after listening", "next 2 s" })
+            {
+                var ready = WrkAsync(loaded.Url("/health/ready"));
+                var live = WrkAsync(loaded.Url("/health/live"));
+                windows.Add(new ProbeWindow(window, await ready, await live));
+            }
+            if (await loaded.IsReadyAsync())
             {
                 output.WriteLine("note: the warm-up ended before the latency runs did; use more pages.");
             }
         }
+
+        // The same app, not warmed, after answering its first probe: what warming leaves on the heap is
+        // the difference.
+        double coldHeapMb;
+        await using (var cold = await ServedSite.StartAsync(pages, ReadyMode.None, recordSeen: false))
+        {
+            await cold.WaitUntilListeningAsync();
+            await cold.IsReadyAsync();
+            using var coldMemory = JsonDocument.Parse(await cold.GetAsync("/__bench/memory"));
+            coldHeapMb = coldMemory.RootElement.GetProperty("heapAfterMb").GetDouble();
+        }
+        await using var site = await ServedSite.StartAsync(pages, ReadyMode.InProcess, recordSeen: false);
         var work = await site.WaitUntilReadyAsync();
         using var memory = JsonDocument.Parse(await site.GetAsync("/__bench/memory"));
         var root = memory.RootElement;
-        var result = new LoadResult(pages, ready[0], ready[1], live[0], live[1],
+        var result = new LoadResult(pages, windows,
             root.GetProperty("idleWorkingSetMb").GetDouble(), root.GetProperty("peakWorkingSetMb").GetDouble(),
-            root.GetProperty("heapAfterMb").GetDouble() - root.GetProperty("idleHeapMb").GetDouble(), work.Work);
+            root.GetProperty("heapAfterMb").GetDouble() - coldHeapMb, work.Work);
         output.WriteLine();
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Probes while warming {pages:N0} pages in-process (wrk, 50 connections, 1 s each, same run):"));
-        output.WriteLine("| endpoint | p50 | p99 |");
-        output.WriteLine("|---|---:|---:|");
-        output.WriteLine($"| /health/ready (503, warming) | {result.ReadyP50} | {result.ReadyP99} |");
-        output.WriteLine($"| /health/live (no checks) | {result.LiveP50} | {result.LiveP99} |");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Probes while warming {pages:N0} pages in-process (wrk -t1 -c50, both endpoints at once, same run):"));
+        output.WriteLine("| window | /health/ready p50 | p99 | /health/live p50 | p99 | ready p99 ÷ live p99 |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var w in windows)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {w.Window} | {w.Ready[0]} | {w.Ready[1]} | {w.Live[0]} | {w.Live[1]} | {Milliseconds(w.Ready[1]) / Milliseconds(w.Live[1]):0.00} |"));
+        }
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Memory of that warm-up ({work.Work.TotalSeconds:0.0} s): working set idle {result.IdleWorkingSetMb:0} MB, peak {result.PeakWorkingSetMb:0} MB (+{result.PeakWorkingSetMb - result.IdleWorkingSetMb:0} MB); managed heap retained after the latch {result.RetainedHeapMb:0.00} MB."));
+            $"Memory of a {pages:N0}-page warm-up without load ({work.Work.TotalSeconds:0.0} s): working set idle {result.IdleWorkingSetMb:0} MB, peak {result.PeakWorkingSetMb:0} MB (+{result.PeakWorkingSetMb - result.IdleWorkingSetMb:0} MB); managed heap after the latch {result.RetainedHeapMb:0.00} MB more than the same app not warmed."));
         return result;
+    }
+
+    /// <summary>wrk's latency ("850.00us", "2.31ms", "1.02s") in milliseconds.</summary>
+    private static double Milliseconds(string latency)
+    {
+        var match = Regex.Match(latency, @"^([\d.]+)(us|ms|s)$");
+        if (!match.Success)
+        {
+            return double.NaN;
+        }
+        var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
     }
 
     private static async Task<SystemResult> WarmAsync(int pages, ReadyMode mode, string name)
@@ -119,7 +158,7 @@ internal sealed partial class SideBySideRunner(TextWriter output)
 
     private static async Task<string[]> WrkAsync(string url)
     {
-        var text = await RunToolAsync("wrk", ["-t2", "-c50", "-d1s", "--latency", url]);
+        var text = await RunToolAsync("wrk", ["-t1", "-c50", "-d2s", "--latency", url]);
         string Percentile(string p) => Regex.Match(text, $@"^\s+{p}%\s+(\S+)", RegexOptions.Multiline).Groups[1].Value;
         return [Percentile("50"), Percentile("99")];
     }
@@ -160,11 +199,11 @@ internal sealed partial class SideBySideRunner(TextWriter output)
 
         public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
 
-        public static Task<ServedSite> StartAsync(int pages, ReadyMode mode)
+        public static Task<ServedSite> StartAsync(int pages, ReadyMode mode, bool recordSeen = true)
         {
             var port = FreePort();
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var argument in new[] { "exec", s_self, "serve", "--pages", pages.ToString(CultureInfo.InvariantCulture), "--port", port.ToString(CultureInfo.InvariantCulture), "--mode", mode.ToString() })
+            foreach (var argument in new[] { "exec", s_self, "serve", "--pages", pages.ToString(CultureInfo.InvariantCulture), "--port", port.ToString(CultureInfo.InvariantCulture), "--mode", mode.ToString(), "--record-seen", recordSeen ? "1" : "0" })
             {
                 start.ArgumentList.Add(argument);
             }

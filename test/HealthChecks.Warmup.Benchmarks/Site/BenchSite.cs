@@ -28,12 +28,13 @@ internal enum ReadyMode
 
 /// <summary>
 /// <c>serve --pages N --port P --mode M</c>: the generated site on Kestrel, in a process of its own so
-/// that time-to-ready is measured from process start. <c>/__bench/seen</c> lists the paths it served;
+/// that time-to-ready is measured from process start. <c>/__bench/seen</c> lists the paths it served
+/// (unless <c>--record-seen 0</c>, for memory runs);
 /// <c>/__bench/memory</c> reports the working-set peak during the warm-up and the managed heap kept after.
 /// </summary>
 internal static class BenchSite
 {
-    public static async Task RunAsync(int pages, int port, ReadyMode mode)
+    public static async Task RunAsync(int pages, int port, ReadyMode mode, bool recordSeen = true)
     {
         var site = new DocsSite(pages);
         var seen = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
@@ -83,7 +84,10 @@ internal static class BenchSite
                 return;
             }
             var path = context.Request.Path.Value + context.Request.QueryString.Value;
-            seen.TryAdd(path, 0);
+            if (recordSeen)
+            {
+                seen.TryAdd(path, 0);
+            }
             await ServeAsync(site, context, path);
         });
         app.Lifetime.ApplicationStarted.Register(memory.Start);
