@@ -14,6 +14,11 @@ internal sealed class ResolvedLinks(Uri origin)
     public const int Capacity = 4096;
 
     private readonly ConcurrentDictionary<string, Uri?> _resolved = new(StringComparer.Ordinal);
+    // ConcurrentDictionary.Count takes every lock; a counter of our own does not.
+    private int _count;
+
+    /// <summary>How many references are remembered.</summary>
+    public int Count => Volatile.Read(ref _count);
 
     /// <summary>Whether root-relative references on a page with this base resolve as on the origin's.</summary>
     public bool IsOrigin(Uri baseUrl) =>
@@ -34,9 +39,9 @@ internal sealed class ResolvedLinks(Uri origin)
             return url;
         }
         url = LinkResolver.Resolve(baseUrl, raw);
-        if (_resolved.Count < Capacity)
+        if (Volatile.Read(ref _count) < Capacity && _resolved.TryAdd(raw, url))
         {
-            _resolved.TryAdd(raw, url);
+            Interlocked.Increment(ref _count);
         }
         return url;
     }
