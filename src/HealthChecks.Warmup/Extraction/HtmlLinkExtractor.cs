@@ -27,10 +27,10 @@ internal static class HtmlLinkExtractor
 
     public static void Extract(ReadOnlyMemory<byte> html, string? contentType, Uri documentUrl, List<ExtractedLink> links, ResolvedLinks? resolved = null)
     {
-        var encoding = Encoding(html.Span, contentType, out var preamble);
+        var encoding = EncodingOf(html.Span, contentType, out var preamble);
         var bytes = html.Span[preamble..];
-        // A pooled char array, not a string: no page lands on the large object heap, and AngleSharp's
-        // tokenizer reads a CharArrayTextSource directly instead of through its text-source interface.
+        // A pooled char array, not a new string a page (over 42 KB, one on the large object heap), and
+        // AngleSharp's tokenizer reads a CharArrayTextSource directly, not through its source interface.
         var chars = ArrayPool<char>.Shared.Rent(Math.Max(1, encoding.GetMaxCharCount(bytes.Length)));
         try
         {
@@ -225,9 +225,9 @@ internal static class HtmlLinkExtractor
     }
 
     /// <summary>A UTF-8 byte order mark, else the charset of the Content-Type, else UTF-8 (as browsers fall back).</summary>
-    private static Encoding Encoding(ReadOnlySpan<byte> bytes, string? contentType, out int preamble)
+    private static Encoding EncodingOf(ReadOnlySpan<byte> bytes, string? contentType, out int preamble)
     {
-        preamble = bytes.StartsWith(System.Text.Encoding.UTF8.Preamble) ? System.Text.Encoding.UTF8.Preamble.Length : 0;
+        preamble = bytes.StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
         if (preamble == 0
             && contentType is not null
             && System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
@@ -235,14 +235,14 @@ internal static class HtmlLinkExtractor
         {
             try
             {
-                return System.Text.Encoding.GetEncoding(charset.Trim('"'));
+                return Encoding.GetEncoding(charset.Trim('"'));
             }
             catch (ArgumentException)
             {
                 // An unknown charset: read it as UTF-8.
             }
         }
-        return System.Text.Encoding.UTF8;
+        return Encoding.UTF8;
     }
 
     /// <summary>Collects references as written; resolves them once the whole document (and its base) is known.</summary>
