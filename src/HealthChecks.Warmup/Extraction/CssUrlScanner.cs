@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -96,10 +97,21 @@ internal static class CssUrlScanner
         }
     }
 
+    private static readonly SearchValues<char> s_doubleQuotedStops = SearchValues.Create("\"\\\n\r\f");
+    private static readonly SearchValues<char> s_singleQuotedStops = SearchValues.Create("'\\\n\r\f");
+
     /// <summary>Reads a quoted string starting at its quote; <see langword="null"/> for a bad string (raw newline).</summary>
     private static string? ConsumeString(ReadOnlySpan<char> css, ref int i)
     {
         var quote = css[i++];
+        // Most strings have no escape or newline: one slice, no builder.
+        var rest = css[i..];
+        var stop = rest.IndexOfAny(quote == '"' ? s_doubleQuotedStops : s_singleQuotedStops);
+        if (stop >= 0 && rest[stop] == quote)
+        {
+            i += stop + 1;
+            return rest[..stop].ToString();
+        }
         var value = new StringBuilder();
         while (i < css.Length)
         {
@@ -212,7 +224,8 @@ internal static class CssUrlScanner
         }
     }
 
-    private static string ConsumeName(ReadOnlySpan<char> css, ref int i)
+    /// <summary>An identifier: a slice of the input, copied only when it has escapes to decode.</summary>
+    private static ReadOnlySpan<char> ConsumeName(ReadOnlySpan<char> css, ref int i)
     {
         var start = i;
         var plain = true;
@@ -235,7 +248,7 @@ internal static class CssUrlScanner
         }
         if (plain)
         {
-            return css[start..i].ToString();
+            return css[start..i];
         }
 
         // Rare: decode the escapes of the name.
