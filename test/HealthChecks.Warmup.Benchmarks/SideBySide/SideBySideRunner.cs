@@ -36,8 +36,9 @@ internal sealed partial class SideBySideRunner(TextWriter output)
             await WarmAsync(pages, ReadyMode.Http, "HealthChecks.Warmup over HTTP"),
             await WarmAsync(pages, ReadyMode.Floor, "floor: URL list replayed in-process"),
         };
-        var warmProcess = await WarmAsync(pages, ReadyMode.WarmProcess, "in-process crawl, third run in one process");
-        results.Add(warmProcess with { TimeToReady = null });
+        var (warmProcess, warmFloor) = await WarmProcessAsync(pages);
+        results.Add(warmProcess);
+        results.Add(warmFloor);
         if (readyToRun)
         {
             var published = await PublishReadyToRunAsync();
@@ -53,7 +54,7 @@ internal sealed partial class SideBySideRunner(TextWriter output)
         }
 
         var ours = results[0];
-        var floor = results.Single(r => r.System.StartsWith("floor", StringComparison.Ordinal));
+        var floor = results.Single(r => r.System.StartsWith("floor: URL list", StringComparison.Ordinal));
         var wget = results.FirstOrDefault(r => r.System == "wget");
         output.WriteLine($"Site: {pages:N0} pages, {expected.Count:N0} URLs. Times in seconds; ready = process start to first 200 on /health/ready (for crawlers: to listening, plus the crawl).");
         output.WriteLine();
@@ -69,7 +70,7 @@ internal sealed partial class SideBySideRunner(TextWriter output)
                 $"| {result.System} | {(result.TimeToReady is { } ready ? ready.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) : "–")} | {result.Work.TotalSeconds:0.00} | {ratio} | {result.Found.Count:N0} | {same} |"));
         }
         output.WriteLine();
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"in-process ÷ floor = {ours.Work.TotalSeconds / floor.Work.TotalSeconds:0.00} (target ≤ 1.3); once the runtime has optimised the code (third run in one process) ÷ floor = {warmProcess.Work.TotalSeconds / floor.Work.TotalSeconds:0.00}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"in-process ÷ floor = {ours.Work.TotalSeconds / floor.Work.TotalSeconds:0.00} (target ≤ 1.3); once the runtime has optimised the code (third runs in one process) = {warmProcess.Work.TotalSeconds / warmFloor.Work.TotalSeconds:0.00}"));
         if (wget is not null)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"in-process ÷ wget = {ours.Work.TotalSeconds / wget.Work.TotalSeconds:0.00} (target ≤ 0.25); HTTP ÷ wget = {results[1].Work.TotalSeconds / wget.Work.TotalSeconds:0.00} (target ≤ 0.5)"));
@@ -148,6 +149,19 @@ internal sealed partial class SideBySideRunner(TextWriter output)
         }
         var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
         return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
+    }
+
+    /// <summary>The crawl and the floor, third runs of each in one process.</summary>
+    private static async Task<(SystemResult Crawl, SystemResult Floor)> WarmProcessAsync(int pages)
+    {
+        await using var site = await ServedSite.StartAsync(pages, ReadyMode.WarmProcess);
+        await site.WaitUntilReadyAsync();
+        using var json = JsonDocument.Parse(await site.GetAsync("/health/ready"));
+        var crawl = TimeSpan.FromMilliseconds(json.RootElement.GetProperty("durationMs").GetDouble());
+        var floor = TimeSpan.FromMilliseconds(json.RootElement.GetProperty("floorMs").GetDouble());
+        var seen = await site.SeenAsync();
+        return (new SystemResult("in-process crawl, third run in one process", null, crawl, seen),
+            new SystemResult("floor, third replay in the same process", null, floor, seen));
     }
 
     private static async Task<SystemResult> WarmAsync(int pages, ReadyMode mode, string name, string? assembly = null)

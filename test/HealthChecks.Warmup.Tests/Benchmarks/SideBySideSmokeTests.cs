@@ -21,7 +21,7 @@ public sealed class SideBySideSmokeTests
         var results = await new SideBySideRunner(TestContext.Out).CompareAsync(200);
 
         Assert.That(results.Select(r => r.System), Does.Contain("wget").And.Contain("HealthChecks.Warmup in-process").And.Contain("HealthChecks.Warmup over HTTP")
-            .And.Contain("in-process crawl, third run in one process"));
+            .And.Contain("in-process crawl, third run in one process").And.Contain("floor, third replay in the same process"));
         foreach (var result in results)
         {
             Assert.That(result.Found, Is.EquivalentTo(expected), result.System);
