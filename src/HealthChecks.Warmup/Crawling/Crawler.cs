@@ -18,11 +18,12 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
     private static readonly HashSet<int> s_redirects = [301, 302, 303, 307, 308];
 
     /// <summary>
-    /// Where pages and stylesheets are parsed, process-wide: on at most all cores but one, at a lower
-    /// priority (<see cref="ParsingScheduler"/>), so that readiness probes and the app's own requests
-    /// keep a core and go first.
+    /// Where pages and stylesheets are parsed: the thread pool, but never on more than all cores but one
+    /// at once, process-wide. Parsing is the warm-up's CPU-heavy part; bounded, it leaves the app's own
+    /// requests and the readiness probes (which the health check service queues to the pool) a core.
     /// </summary>
-    private static readonly TaskScheduler s_parsing = new ParsingScheduler(Math.Max(1, Environment.ProcessorCount - 1));
+    private static readonly TaskScheduler s_parsing =
+        new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, Math.Max(1, Environment.ProcessorCount - 1)).ConcurrentScheduler;
     private int _sitemaps;
     private readonly ConcurrentQueue<UrlOutcome> _outcomes = new();
     private readonly LogLevel _detail = options.Verbose ? LogLevel.Information : LogLevel.Debug;
