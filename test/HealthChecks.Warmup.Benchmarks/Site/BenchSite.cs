@@ -262,8 +262,11 @@ internal sealed class MemoryProbe : IHostedService
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         var heap = GC.GetTotalMemory(forceFullCollection: true);
+        // What the last full, blocking collection kept: the live heap.
+        var live = GC.GetGCMemoryInfo(GCKind.FullBlocking).PromotedBytes;
         return new
         {
+            liveHeapMb = live / 1e6,
             idleWorkingSetMb = _idleWorkingSet / 1e6,
             peakWorkingSetMb = _peakWorkingSet / 1e6,
             idleHeapMb = _idleHeap / 1e6,
