@@ -137,10 +137,17 @@ public sealed class SiteWarmupOptions
         ["*/logout*", "*/logoff*", "*/signout*", "*/sign-out*", "*/log-out*"];
 
     /// <summary>
-    /// How many requests run at once. Default: twice <see cref="Environment.ProcessorCount"/>.
-    /// Range: 1–256.
+    /// How many requests run at once. Default (<see langword="null"/>): in-process, twice
+    /// <see cref="Environment.ProcessorCount"/>; over HTTP, where requests mostly wait on the network,
+    /// four times <see cref="Environment.ProcessorCount"/> and at least 8. Parsing is bounded apart from
+    /// this, to all cores but one. Range: 1–256.
     /// </summary>
-    public int MaxConcurrency { get; set; } = Environment.ProcessorCount * 2;
+    public int? MaxConcurrency { get; set; }
+
+    /// <summary><see cref="MaxConcurrency"/>, or its default for the <see cref="Transport"/>.</summary>
+    internal int EffectiveMaxConcurrency => MaxConcurrency ?? (Transport == WarmupTransport.Http
+        ? Math.Max(8, Environment.ProcessorCount * 4)
+        : Environment.ProcessorCount * 2);
 
     /// <summary>
     /// The most URLs one warm-up requests; what is found beyond it is counted, not requested.

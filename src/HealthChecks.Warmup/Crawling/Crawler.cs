@@ -74,7 +74,7 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
             }
             frontier.SeedingDone();
 
-            var workers = new Task[Math.Max(1, options.MaxConcurrency)];
+            var workers = new Task[Math.Max(1, options.EffectiveMaxConcurrency)];
             for (var i = 0; i < workers.Length; i++)
             {
                 workers[i] = WorkAsync(frontier, resolved, crawl.Token);

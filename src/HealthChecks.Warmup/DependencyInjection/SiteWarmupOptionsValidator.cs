@@ -77,7 +77,10 @@ internal sealed class SiteWarmupOptionsValidator : IValidateOptions<SiteWarmupOp
         Range(nameof(options.MaxRequestRetries), options.MaxRequestRetries, 0, 10, "between 0 and 10");
         Duration(nameof(options.RequestRetryDelay), options.RequestRetryDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
         Range(nameof(options.MaxDepth), options.MaxDepth, 0, 100, "between 0 and 100");
-        Range(nameof(options.MaxConcurrency), options.MaxConcurrency, 1, 256, "between 1 and 256");
+        if (options.MaxConcurrency is { } concurrency)
+        {
+            Range(nameof(options.MaxConcurrency), concurrency, 1, 256, "between 1 and 256");
+        }
         Range(nameof(options.MaxUrls), options.MaxUrls, 1, 10_000_000, "between 1 and 10000000");
         Range(nameof(options.MaxParsedBytes), options.MaxParsedBytes, 1024, 1024 * 1024 * 1024, "between 1024 and 1073741824");
         Range(nameof(options.MaxRedirects), options.MaxRedirects, 0, 50, "between 0 and 50");

@@ -189,7 +189,7 @@ internal static class BenchSite
             var origin = await StartedAsync(services, stoppingToken);
             var options = new SiteWarmupOptions();
             var fetcher = new InProcessFetcher(services.GetRequiredService<InProcessApplication>(), options, TimeProvider.System);
-            ready.Duration = await ReplayAsync(site, origin, fetcher, options.MaxConcurrency, stoppingToken);
+            ready.Duration = await ReplayAsync(site, origin, fetcher, options.EffectiveMaxConcurrency, stoppingToken);
         }
     }
 
@@ -212,7 +212,7 @@ internal static class BenchSite
                 var crawler = new Crawler("warm-process", options, fetcher, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
                 report = await crawler.RunAsync(run + 1, new SiteScope(origin), [new CrawlRequest(origin, UrlKind.Page, 0, null, IsEntry: true, RedirectHops: 0)],
                     new HashSet<string>(), stoppingToken);
-                floor = await ReplayAsync(site, origin, fetcher, options.MaxConcurrency, stoppingToken);
+                floor = await ReplayAsync(site, origin, fetcher, options.EffectiveMaxConcurrency, stoppingToken);
             }
             ready.FloorDuration = floor;
             ready.Duration = report!.Duration;
