@@ -27,7 +27,18 @@ internal sealed partial class SideBySideRunner(TextWriter output)
 {
     private static readonly string s_self = typeof(SideBySideRunner).Assembly.Location;
 
-    public async Task<IReadOnlyList<SystemResult>> CompareAsync(int pages, bool includeTools = true, bool readyToRun = false)
+    /// <summary>
+    /// Runtime settings an app owner can choose (in the app's project file, or as these environment
+    /// variables) for a faster first warm-up, each a row of its own: the runtime's tiered compilation
+    /// decides how long the parser runs unoptimised code in a fresh process.
+    /// </summary>
+    private static readonly (string Row, string Variable)[] s_runtimeSettings =
+    [
+        ("HealthChecks.Warmup in-process, app with TieredPGO off", "DOTNET_TieredPGO"),
+        ("HealthChecks.Warmup in-process, app with tiered compilation off", "DOTNET_TieredCompilation"),
+    ];
+
+    public async Task<IReadOnlyList<SystemResult>> CompareAsync(int pages, bool includeTools = true, bool readyToRun = false, bool runtimeSettings = false)
     {
         var expected = new DocsSite(pages).AllPaths().ToHashSet(StringComparer.Ordinal);
         var results = new List<SystemResult>
@@ -43,6 +54,10 @@ internal sealed partial class SideBySideRunner(TextWriter output)
         {
             var published = await PublishReadyToRunAsync();
             results.Add(await WarmAsync(pages, ReadyMode.InProcess, "HealthChecks.Warmup in-process, app published ReadyToRun", published));
+        }
+        foreach (var (row, variable) in runtimeSettings ? s_runtimeSettings : [])
+        {
+            results.Add(await WarmAsync(pages, ReadyMode.InProcess, row, environment: (variable, "0")));
         }
         if (includeTools && Installed("wget"))
         {
@@ -77,6 +92,11 @@ internal sealed partial class SideBySideRunner(TextWriter output)
             if (results.FirstOrDefault(r => r.System.EndsWith("ReadyToRun", StringComparison.Ordinal)) is { } published)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"in-process, published ReadyToRun ÷ wget = {published.Work.TotalSeconds / wget.Work.TotalSeconds:0.00}; ÷ floor = {published.Work.TotalSeconds / floor.Work.TotalSeconds:0.00}"));
+            }
+            foreach (var (row, _) in runtimeSettings ? s_runtimeSettings : [])
+            {
+                var setting = results.Single(r => r.System == row);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{row["HealthChecks.Warmup ".Length..]} ÷ wget = {setting.Work.TotalSeconds / wget.Work.TotalSeconds:0.00}; ÷ floor = {setting.Work.TotalSeconds / floor.Work.TotalSeconds:0.00}"));
             }
         }
         return results;
@@ -169,9 +189,9 @@ internal sealed partial class SideBySideRunner(TextWriter output)
             new SystemResult("floor, third replay in the same process", null, floor, seen));
     }
 
-    private static async Task<SystemResult> WarmAsync(int pages, ReadyMode mode, string name, string? assembly = null)
+    private static async Task<SystemResult> WarmAsync(int pages, ReadyMode mode, string name, string? assembly = null, (string Name, string Value)? environment = null)
     {
-        await using var site = await ServedSite.StartAsync(pages, mode, assembly: assembly);
+        await using var site = await ServedSite.StartAsync(pages, mode, assembly: assembly, environment: environment);
         var (ready, work) = await site.WaitUntilReadyAsync();
         return new SystemResult(name, ready, work, await site.SeenAsync());
     }
@@ -244,7 +264,7 @@ internal sealed partial class SideBySideRunner(TextWriter output)
 
         public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
 
-        public static Task<ServedSite> StartAsync(int pages, ReadyMode mode, bool recordSeen = true, string? assembly = null)
+        public static Task<ServedSite> StartAsync(int pages, ReadyMode mode, bool recordSeen = true, string? assembly = null, (string Name, string Value)? environment = null)
         {
             var port = FreePort();
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -253,6 +273,10 @@ internal sealed partial class SideBySideRunner(TextWriter output)
                 start.ArgumentList.Add(argument);
             }
             start.Environment["DOTNET_gcServer"] = "0";
+            if (environment is var (name, value))
+            {
+                start.Environment[name] = value;
+            }
             var clock = Stopwatch.StartNew();
             var process = Process.Start(start)!;
             process.OutputDataReceived += (_, _) => { };

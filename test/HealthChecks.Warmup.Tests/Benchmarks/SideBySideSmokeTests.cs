@@ -5,8 +5,8 @@ namespace HealthChecks.Warmup.Tests.Benchmarks;
 
 /// <summary>
 /// The side-by-side benchmark at 200 pages: correctness, not timing. Every system — this library
-/// in-process and over HTTP, its crawl in an already-optimised process, the floor and wget (which
-/// .ci/run installs) — finds exactly the site's URL set.
+/// in-process and over HTTP, under the runtime settings the benchmark compares, its crawl in an
+/// already-optimised process, the floor and wget (which .ci/run installs) — finds exactly the site's URL set.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -18,10 +18,11 @@ public sealed class SideBySideSmokeTests
         Assert.That(SideBySideRunner.Installed("wget"), Is.True, "wget is needed: apt-get install -y wget");
         var expected = new DocsSite(200).AllPaths().ToHashSet(StringComparer.Ordinal);
 
-        var results = await new SideBySideRunner(TestContext.Out).CompareAsync(200);
+        var results = await new SideBySideRunner(TestContext.Out).CompareAsync(200, runtimeSettings: true);
 
         Assert.That(results.Select(r => r.System), Does.Contain("wget").And.Contain("HealthChecks.Warmup in-process").And.Contain("HealthChecks.Warmup over HTTP")
-            .And.Contain("in-process crawl, third run in one process").And.Contain("floor, third replay in the same process"));
+            .And.Contain("in-process crawl, third run in one process").And.Contain("floor, third replay in the same process")
+            .And.Contain("HealthChecks.Warmup in-process, app with TieredPGO off").And.Contain("HealthChecks.Warmup in-process, app with tiered compilation off"));
         foreach (var result in results)
         {
             Assert.That(result.Found, Is.EquivalentTo(expected), result.System);
