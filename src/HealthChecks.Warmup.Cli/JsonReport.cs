@@ -54,11 +54,11 @@ internal sealed record JsonCounts(int Requested, int Ok, int ClientErrors, int S
 internal sealed record JsonUrl(string Url, string Kind, int Depth, bool Entry, string? Referrer, int? Status, string? Error, long DurationMs, int Attempts)
 {
     public static JsonUrl From(UrlOutcome outcome) => new(
-        outcome.Url.AbsoluteUri,
+        outcome.Url,
         outcome.Kind == Crawling.UrlKind.Page ? "page" : "resource",
         outcome.Depth,
         outcome.IsEntry,
-        outcome.Referrer?.AbsoluteUri,
+        outcome.Referrer,
         outcome.StatusCode,
         outcome.Failure == Fetching.FetchFailure.None ? outcome.Error : outcome.Result,
         (long)outcome.Duration.TotalMilliseconds,

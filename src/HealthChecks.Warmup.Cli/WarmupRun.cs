@@ -97,7 +97,7 @@ internal static class WarmupRun
         var slowest = new Table().Title("Slowest URLs").AddColumns("ms", "status", "url");
         foreach (var outcome in report.Outcomes.OrderByDescending(o => o.Duration).Take(5))
         {
-            slowest.AddRow(((long)outcome.Duration.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), Markup.Escape(outcome.Result), Markup.Escape(outcome.Url.ToString()));
+            slowest.AddRow(((long)outcome.Duration.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), Markup.Escape(outcome.Result), Markup.Escape(outcome.Url));
         }
         console.Write(slowest);
 
@@ -107,7 +107,7 @@ internal static class WarmupRun
             var table = new Table().Title($"Failures ({failures.Count})").AddColumns("status", "url", "referrer");
             foreach (var failure in failures.Take(20))
             {
-                table.AddRow(Markup.Escape(failure.Result), Markup.Escape(failure.Url.ToString()), Markup.Escape(failure.Referrer?.ToString() ?? "(entry page)"));
+                table.AddRow(Markup.Escape(failure.Result), Markup.Escape(failure.Url), Markup.Escape(failure.Referrer ?? "(entry page)"));
             }
             console.Write(table);
         }

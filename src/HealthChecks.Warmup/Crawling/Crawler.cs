@@ -113,7 +113,7 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
     {
         var started = time.GetTimestamp();
         var response = await fetcher.FetchAsync(request, cancellationToken);
-        var outcome = new UrlOutcome(request.Url, request.Kind, request.Depth, request.Referrer, request.IsEntry,
+        var outcome = new UrlOutcome(request.Url.AbsoluteUri, request.Kind, request.Depth, request.Referrer?.AbsoluteUri, request.IsEntry,
             response.StatusCode, response.Failure, response.Error, time.GetElapsedTime(started), response.Attempts);
         Record(outcome);
 
@@ -148,7 +148,7 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Markup the parser cannot read is the page's problem, not the warm-up's: keep going.
-            WarmupLog.ExtractionFailed(logger, request.Url, ex);
+            WarmupLog.ExtractionFailed(logger, request.Url.AbsoluteUri, ex);
             return;
         }
         foreach (var link in links)
@@ -212,7 +212,7 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            WarmupLog.ExtractionFailed(logger, request.Url, ex);
+            WarmupLog.ExtractionFailed(logger, request.Url.AbsoluteUri, ex);
         }
         foreach (var sitemap in sitemaps)
         {
@@ -243,10 +243,10 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         switch (frontier.Offer(request))
         {
             case Admission.OutOfScope:
-                WarmupLog.OutOfScope(logger, _detail, request.Url, request.Referrer);
+                WarmupLog.OutOfScope(logger, _detail, request.Url.AbsoluteUri, request.Referrer?.AbsoluteUri);
                 break;
             case Admission.Excluded:
-                WarmupLog.Excluded(logger, _detail, request.Url, request.Referrer);
+                WarmupLog.Excluded(logger, _detail, request.Url.AbsoluteUri, request.Referrer?.AbsoluteUri);
                 break;
             case Admission.OverLimit when Progress.OverLimit == 1:
                 WarmupLog.LimitReached(logger, registration, WarmupLimits.MaxUrls);

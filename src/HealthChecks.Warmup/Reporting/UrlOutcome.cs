@@ -3,12 +3,16 @@ using HealthChecks.Warmup.Fetching;
 
 namespace HealthChecks.Warmup.Reporting;
 
-/// <summary>What happened to one requested URL.</summary>
+/// <summary>
+/// What happened to one requested URL. URLs are kept as their absolute strings (the very instances the
+/// frontier's visited set holds), not as <see cref="Uri"/>s: a warm-up keeps one outcome per URL until
+/// it is judged, and a parsed <see cref="Uri"/> with its cached parts is about four times the string.
+/// </summary>
 internal sealed record UrlOutcome(
-    Uri Url,
+    string Url,
     UrlKind Kind,
     int Depth,
-    Uri? Referrer,
+    string? Referrer,
     bool IsEntry,
     int? StatusCode,
     FetchFailure Failure,

@@ -30,26 +30,26 @@ internal static partial class WarmupLog
     public static partial void LimitReached(ILogger logger, string registration, WarmupLimits limit);
 
     [LoggerMessage(EventId = 10, Message = "{Kind} {Url} answered {Status} in {DurationMs} ms (from {Referrer})", EventName = "UrlFetched")]
-    public static partial void UrlFetched(ILogger logger, LogLevel level, Crawling.UrlKind kind, Uri url, int? status, long durationMs, Uri? referrer);
+    public static partial void UrlFetched(ILogger logger, LogLevel level, Crawling.UrlKind kind, string url, int? status, long durationMs, string? referrer);
 
     [LoggerMessage(11, LogLevel.Warning, "{Kind} {Url} failed: {Status} {Error} (from {Referrer})", EventName = "UrlFailed")]
-    public static partial void UrlFailed(ILogger logger, Crawling.UrlKind kind, Uri url, int? status, string? error, Uri? referrer);
+    public static partial void UrlFailed(ILogger logger, Crawling.UrlKind kind, string url, int? status, string? error, string? referrer);
 
     [LoggerMessage(EventId = 12, Message = "{Kind} {Url} answered {Status}: a broken link, recorded but not a failure (from {Referrer})", EventName = "UrlClientError")]
-    public static partial void UrlClientError(ILogger logger, LogLevel level, Crawling.UrlKind kind, Uri url, int? status, Uri? referrer);
+    public static partial void UrlClientError(ILogger logger, LogLevel level, Crawling.UrlKind kind, string url, int? status, string? referrer);
 
     [LoggerMessage(EventId = 13, Message = "Not requested, outside the site: {Url} (from {Referrer})", EventName = "UrlOutOfScope")]
-    public static partial void OutOfScope(ILogger logger, LogLevel level, Uri url, Uri? referrer);
+    public static partial void OutOfScope(ILogger logger, LogLevel level, string url, string? referrer);
 
     [LoggerMessage(EventId = 14, Message = "Not requested, excluded: {Url} (from {Referrer})", EventName = "UrlExcluded")]
-    public static partial void Excluded(ILogger logger, LogLevel level, Uri url, Uri? referrer);
+    public static partial void Excluded(ILogger logger, LogLevel level, string url, string? referrer);
 
     [LoggerMessage(15, LogLevel.Warning, "Could not read the links of {Url}; its answer is recorded, its links are not followed", EventName = "UrlExtractionFailed")]
-    public static partial void ExtractionFailed(ILogger logger, Uri url, Exception exception);
+    public static partial void ExtractionFailed(ILogger logger, string url, Exception exception);
 
     [LoggerMessage(20, LogLevel.Information, "Probe asked for the outcomes of site warm-up {Registration} attempt {Attempt}: {Count} URLs follow", EventName = "ProbeVerbose")]
     public static partial void ProbeVerbose(ILogger logger, string registration, int attempt, int count);
 
     [LoggerMessage(21, LogLevel.Information, "{Kind} {Url} → {Outcome} in {DurationMs} ms (depth {Depth}, from {Referrer})", EventName = "ProbeUrlOutcome")]
-    public static partial void ProbeUrlOutcome(ILogger logger, Crawling.UrlKind kind, Uri url, string outcome, long durationMs, int depth, Uri? referrer);
+    public static partial void ProbeUrlOutcome(ILogger logger, Crawling.UrlKind kind, string url, string outcome, long durationMs, int depth, string? referrer);
 }

@@ -83,10 +83,10 @@ internal sealed class WarmupTelemetry
         {
             activity.AddEvent(new ActivityEvent("healthchecks.warmup.url_failed", tags: new ActivityTagsCollection
             {
-                ["url.full"] = failure.Url.AbsoluteUri,
+                ["url.full"] = failure.Url,
                 ["http.response.status_code"] = failure.StatusCode,
                 ["error.type"] = failure.Failure == FetchFailure.None ? null : failure.Failure.ToString(),
-                ["healthchecks.warmup.referrer"] = failure.Referrer?.AbsoluteUri,
+                ["healthchecks.warmup.referrer"] = failure.Referrer,
             }));
         }
         activity.SetStatus(failures.Count == 0 ? ActivityStatusCode.Ok : ActivityStatusCode.Error,

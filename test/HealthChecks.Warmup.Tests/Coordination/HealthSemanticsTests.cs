@@ -111,6 +111,20 @@ public sealed class HealthSemanticsTests
     }
 
     [Test]
+    public async Task Failure_IsDescribedWithTheUrlAsRequested_Escaped()
+    {
+        await using var site = await new FixtureSite { Configure = o => o.FollowPageLinksWithQuery = true }
+            .Html("/", """<a href="/café menu?q=a b">menu</a>""")
+            .Status("/caf%C3%A9%20menu", 500)
+            .StartAsync();
+
+        var probe = await site.WaitForVerdictAsync();
+
+        // What went over the wire, as an access log shows it; Uri.ToString() would have unescaped it.
+        Assert.That(probe.Description, Does.Contain($"{site.Address}caf%C3%A9%20menu?q=a%20b → 500 (from {site.Address})"));
+    }
+
+    [Test]
     public async Task ResourceServerError_WithIgnoreResourceServerErrors_IsHealthy()
     {
         await using var site = new FixtureSite { Configure = o => o.IgnoreResourceServerErrors = true }

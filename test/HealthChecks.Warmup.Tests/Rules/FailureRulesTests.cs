@@ -9,7 +9,7 @@ namespace HealthChecks.Warmup.Tests.Rules;
 public sealed class FailureRulesTests
 {
     private static UrlOutcome Outcome(bool entry, int? status, string failure) =>
-        new(new Uri("http://site/x"), entry ? UrlKind.Page : UrlKind.Resource, 0, null, entry, status, Enum.Parse<FetchFailure>(failure), null, TimeSpan.Zero);
+        new("http://site/x", entry ? UrlKind.Page : UrlKind.Resource, 0, null, entry, status, Enum.Parse<FetchFailure>(failure), null, TimeSpan.Zero);
 
     // entry, status, failure, ignore resource 5xx → fails
     [TestCase(true, 200, "None", false, false)]
