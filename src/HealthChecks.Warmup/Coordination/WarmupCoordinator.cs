@@ -39,7 +39,41 @@ internal sealed class WarmupCoordinator(
     /// <summary>Warms the site until it succeeds or <paramref name="stopping"/> is cancelled. Never throws.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
-        var retry = new ResiliencePipelineBuilder<WarmupSnapshot> { TimeProvider = time }
+        try
+        {
+            // The first attempt runs before the retry pipeline exists: building and compiling it costs
+            // tens of milliseconds in a fresh process, on the way to ready, and most sites need no retry.
+            var first = await AttemptAsync(stopping);
+            if (first.State == WarmupState.Failed)
+            {
+                await RetryAsync(first, stopping);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            if (Snapshot.State != WarmupState.Succeeded)
+            {
+                Publish(Snapshot with { State = WarmupState.Stopped, NextAttemptAt = null });
+                WarmupLog.Cancelled(logger, Name);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Retries after <paramref name="firstFailure"/> until an attempt succeeds. Polly's first execution
+    /// hands back the failure already known, so its delays, retry log and NextAttemptAt follow from it
+    /// as from any other failure.
+    /// </summary>
+    private async Task RetryAsync(WarmupSnapshot firstFailure, CancellationToken stopping)
+    {
+        WarmupSnapshot? known = firstFailure;
+        await RetryPipeline().ExecuteAsync(
+            cancellationToken => Interlocked.Exchange(ref known, null) is { } failure ? ValueTask.FromResult(failure) : AttemptAsync(cancellationToken),
+            stopping);
+    }
+
+    private ResiliencePipeline<WarmupSnapshot> RetryPipeline() =>
+        new ResiliencePipelineBuilder<WarmupSnapshot> { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions<WarmupSnapshot>
             {
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.State == WarmupState.Failed),
@@ -53,19 +87,6 @@ internal sealed class WarmupCoordinator(
                 },
             })
             .Build();
-        try
-        {
-            await retry.ExecuteAsync(AttemptAsync, stopping);
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            if (Snapshot.State != WarmupState.Succeeded)
-            {
-                Publish(Snapshot with { State = WarmupState.Stopped, NextAttemptAt = null });
-                WarmupLog.Cancelled(logger, Name);
-            }
-        }
-    }
 
     /// <summary>
     /// RetryDelay doubled for each failure so far, plus up to a quarter of jitter so that many instances

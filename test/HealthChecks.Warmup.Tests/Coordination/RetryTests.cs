@@ -57,6 +57,39 @@ public sealed class RetryTests
         Assert.That(site.CountOf("/"), Is.EqualTo(2));
     }
 
+    [Test]
+    public async Task SecondFailure_WaitsTwiceAsLong_AndTheAttemptsCountOn()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var failuresLeft = 2;
+        await using var site = new FixtureSite { Configure = o => o.RetryDelay = TimeSpan.FromSeconds(10) }
+            .Route("/", context =>
+            {
+                context.Response.StatusCode = Interlocked.Decrement(ref failuresLeft) >= 0 ? 500 : 200;
+                return Task.CompletedTask;
+            })
+            .WithServices(services => services.AddSingleton<TimeProvider>(time));
+        await site.StartAsync();
+
+        var delays = new List<TimeSpan>();
+        while (site.Coordinator.Snapshot.State != WarmupState.Succeeded)
+        {
+            if (site.Coordinator.Snapshot is { State: WarmupState.Failed, NextAttemptAt: { } next } && delays.Count < site.Coordinator.Snapshot.Attempt)
+            {
+                delays.Add(next - time.GetUtcNow());
+            }
+            time.Advance(TimeSpan.FromMilliseconds(500));
+            await Task.Delay(10);
+        }
+
+        Assert.That(delays, Has.Count.EqualTo(2));
+        Assert.That(delays[0], Is.InRange(TimeSpan.FromSeconds(9.5), TimeSpan.FromSeconds(12.5)));
+        Assert.That(delays[1], Is.InRange(TimeSpan.FromSeconds(19.5), TimeSpan.FromSeconds(25)));
+        Assert.That(site.Coordinator.Snapshot.Attempt, Is.EqualTo(3));
+        Assert.That(site.CountOf("/"), Is.EqualTo(3));
+        Assert.That(site.Logs.Named("WarmupRetryScheduled").Select(e => e.Properties["Attempt"]), Is.EqualTo(new object[] { 2, 3 }));
+    }
+
     [TestCase(0, 10, 12.5)]
     [TestCase(1, 20, 25)]
     [TestCase(2, 40, 50)]
