@@ -5,7 +5,7 @@ using HealthChecks.Warmup.Benchmarks.Site;
 
 namespace HealthChecks.Warmup.Benchmarks;
 
-// dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- side-by-side [--pages 2000] [--load-pages 20000] [--ready-to-run] [--runtime-settings] [--scaling]
+// dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- side-by-side [--pages 2000] [--load-pages 20000] [--ready-to-run] [--runtime-settings] [--rounds 3] [--scaling]
 // dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- micro [BenchmarkDotNet arguments]
 // (serve is what side-by-side starts in a process of its own for every system.)
 /// <summary>The benchmark's entry point.</summary>
@@ -28,7 +28,7 @@ internal static class BenchmarkProgram
                 return 0;
             case "side-by-side":
                 var runner = new SideBySideRunner(Console.Out);
-                await runner.CompareAsync(Option("--pages", 2000), readyToRun: args.Contains("--ready-to-run"), runtimeSettings: args.Contains("--runtime-settings"));
+                await runner.CompareAsync(Option("--pages", 2000), readyToRun: args.Contains("--ready-to-run"), runtimeSettings: args.Contains("--runtime-settings"), rounds: Option("--rounds", 3));
                 var loadPages = Option("--load-pages", 20_000);
                 if (loadPages > 0)
                 {
@@ -43,7 +43,7 @@ internal static class BenchmarkProgram
                 BenchmarkSwitcher.FromAssembly(typeof(SideBySideRunner).Assembly).Run(args[1..]);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: side-by-side [--pages N] [--load-pages N] [--ready-to-run] [--runtime-settings] [--scaling] | micro [BenchmarkDotNet arguments]");
+                Console.Error.WriteLine("usage: side-by-side [--pages N] [--load-pages N] [--ready-to-run] [--runtime-settings] [--rounds 3] [--scaling] | micro [BenchmarkDotNet arguments]");
                 return 2;
         }
     }

@@ -8,8 +8,23 @@ using HealthChecks.Warmup.Benchmarks.Site;
 
 namespace HealthChecks.Warmup.Benchmarks.SideBySide;
 
-/// <summary>One system's run on the generated site.</summary>
-internal sealed record SystemResult(string System, TimeSpan? TimeToReady, TimeSpan Work, IReadOnlySet<string> Found);
+/// <summary>One system's run on the generated site, or the median of several (with the fastest and slowest).</summary>
+internal sealed record SystemResult(string System, TimeSpan? TimeToReady, TimeSpan Work, IReadOnlySet<string> Found)
+{
+    public TimeSpan Fastest { get; init; } = Work;
+
+    public TimeSpan Slowest { get; init; } = Work;
+
+    /// <summary>The median run of one system's runs; the URL set of a run that found another set than the first, if any.</summary>
+    public static SystemResult Median(IEnumerable<SystemResult> runs)
+    {
+        var byWork = runs.OrderBy(r => r.Work).ToList();
+        var median = byWork[byWork.Count / 2];
+        var found = byWork.FirstOrDefault(r => !r.Found.SetEquals(byWork[0].Found))?.Found ?? byWork[0].Found;
+        var ready = byWork.Select(r => r.TimeToReady).OrderBy(r => r).ElementAt(byWork.Count / 2);
+        return median with { TimeToReady = ready, Found = found, Fastest = byWork[0].Work, Slowest = byWork[^1].Work };
+    }
+}
 
 /// <summary>Probe latency while warming and memory of a large warm-up.</summary>
 internal sealed record LoadResult(int Pages, IReadOnlyList<ProbeWindow> Windows, double IdleWorkingSetMb, double PeakWorkingSetMb, double RetainedHeapMb, double SettledHeapMb, TimeSpan Work);
@@ -38,43 +53,62 @@ internal sealed partial class SideBySideRunner(TextWriter output)
         ("HealthChecks.Warmup in-process, app with tiered compilation off", "DOTNET_TieredCompilation"),
     ];
 
-    public async Task<IReadOnlyList<SystemResult>> CompareAsync(int pages, bool includeTools = true, bool readyToRun = false, bool runtimeSettings = false)
+    /// <summary>
+    /// Runs every system <paramref name="rounds"/> times, each round in another order (a fresh process
+    /// started first, or right after a build, is slower for reasons of the machine, not of the system),
+    /// and reports each system's median with its range.
+    /// </summary>
+    public async Task<IReadOnlyList<SystemResult>> CompareAsync(int pages, bool includeTools = true, bool readyToRun = false, bool runtimeSettings = false, int rounds = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
         var expected = new DocsSite(pages).AllPaths().ToHashSet(StringComparer.Ordinal);
-        var results = new List<SystemResult>
+        var systems = new List<Func<Task<SystemResult[]>>>
         {
-            await WarmAsync(pages, ReadyMode.InProcess, "HealthChecks.Warmup in-process"),
-            await WarmAsync(pages, ReadyMode.Http, "HealthChecks.Warmup over HTTP"),
-            await WarmAsync(pages, ReadyMode.Floor, "floor: URL list replayed in-process"),
+            async () => [await WarmAsync(pages, ReadyMode.InProcess, "HealthChecks.Warmup in-process")],
+            async () => [await WarmAsync(pages, ReadyMode.Http, "HealthChecks.Warmup over HTTP")],
+            async () => [await WarmAsync(pages, ReadyMode.Floor, "floor: URL list replayed in-process")],
+            async () => await WarmProcessAsync(pages),
         };
-        var (warmProcess, warmFloor) = await WarmProcessAsync(pages);
-        results.Add(warmProcess);
-        results.Add(warmFloor);
         if (readyToRun)
         {
             var published = await PublishReadyToRunAsync();
-            results.Add(await WarmAsync(pages, ReadyMode.InProcess, "HealthChecks.Warmup in-process, app published ReadyToRun", published));
+            systems.Add(async () => [await WarmAsync(pages, ReadyMode.InProcess, "HealthChecks.Warmup in-process, app published ReadyToRun", published)]);
         }
         foreach (var (row, variable) in runtimeSettings ? s_runtimeSettings : [])
         {
-            results.Add(await WarmAsync(pages, ReadyMode.InProcess, row, environment: (variable, "0")));
+            systems.Add(async () => [await WarmAsync(pages, ReadyMode.InProcess, row, environment: (variable, "0"))]);
         }
         if (includeTools && Installed("wget"))
         {
-            results.Add(await CrawlAsync(pages, "wget", port => ["-r", "-l", "inf", "-p", "--delete-after", "-e", "robots=off", "-nv", "-P", Path.Combine(Path.GetTempPath(), $"wget-{port}"), $"http://127.0.0.1:{port}/"]));
+            systems.Add(async () => [await CrawlAsync(pages, "wget", port => ["-r", "-l", "inf", "-p", "--delete-after", "-e", "robots=off", "-nv", "-P", Path.Combine(Path.GetTempPath(), $"wget-{port}"), $"http://127.0.0.1:{port}/"])]);
         }
         if (includeTools && Installed("linkinator"))
         {
-            results.Add(await CrawlAsync(pages, "linkinator", port => [$"http://127.0.0.1:{port}/", "--recurse", "--concurrency", "100", "--silent"]));
+            systems.Add(async () => [await CrawlAsync(pages, "linkinator", port => [$"http://127.0.0.1:{port}/", "--recurse", "--concurrency", "100", "--silent"])]);
         }
 
-        var ours = results[0];
+        var runs = new List<SystemResult>();
+        for (var round = 0; round < rounds; round++)
+        {
+            var first = round * systems.Count / rounds;
+            for (var i = 0; i < systems.Count; i++)
+            {
+                runs.AddRange(await systems[(first + i) % systems.Count]());
+            }
+        }
+        var results = runs.GroupBy(r => r.System).Select(SystemResult.Median).ToList();
+
+        SystemResult Row(string system) => results.Single(r => r.System == system);
+        var ours = Row("HealthChecks.Warmup in-process");
+        var http = Row("HealthChecks.Warmup over HTTP");
+        var warmProcess = Row("in-process crawl, third run in one process");
+        var warmFloor = Row("floor, third replay in the same process");
         var floor = results.Single(r => r.System.StartsWith("floor: URL list", StringComparison.Ordinal));
         var wget = results.FirstOrDefault(r => r.System == "wget");
-        output.WriteLine($"Site: {pages:N0} pages, {expected.Count:N0} URLs. Times in seconds; ready = process start to first 200 on /health/ready (for crawlers: to listening, plus the crawl).");
+        output.WriteLine($"Site: {pages:N0} pages, {expected.Count:N0} URLs. Times in seconds, the median of {rounds} round(s), each in another order; ready = process start to first 200 on /health/ready (for crawlers: to listening, plus the crawl).");
         output.WriteLine();
-        output.WriteLine("| system | ready (s) | warm-up (s) | ours ÷ it (warm-up) | URLs found | same set as the site |");
-        output.WriteLine("|---|---:|---:|---:|---:|---|");
+        output.WriteLine("| system | ready (s) | warm-up (s) | warm-up range (s) | ours ÷ it (warm-up) | URLs found | same set as the site |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|---|");
         foreach (var result in results)
         {
             var ratio = result == ours ? "1.00" : (ours.Work.TotalSeconds / result.Work.TotalSeconds).ToString("0.00", CultureInfo.InvariantCulture);
@@ -82,20 +116,20 @@ internal sealed partial class SideBySideRunner(TextWriter output)
             var extra = result.Found.Except(expected).Count();
             var same = missing == 0 && extra == 0 ? "yes" : $"no: {missing} missing, {extra} extra";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {result.System} | {(result.TimeToReady is { } ready ? ready.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) : "–")} | {result.Work.TotalSeconds:0.00} | {ratio} | {result.Found.Count:N0} | {same} |"));
+                $"| {result.System} | {(result.TimeToReady is { } ready ? ready.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) : "–")} | {result.Work.TotalSeconds:0.00} | {result.Fastest.TotalSeconds:0.00}–{result.Slowest.TotalSeconds:0.00} | {ratio} | {result.Found.Count:N0} | {same} |"));
         }
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"in-process ÷ floor = {ours.Work.TotalSeconds / floor.Work.TotalSeconds:0.00} (target ≤ 1.3); once the runtime has optimised the code (third runs in one process) = {warmProcess.Work.TotalSeconds / warmFloor.Work.TotalSeconds:0.00}"));
         if (wget is not null)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"in-process ÷ wget = {ours.Work.TotalSeconds / wget.Work.TotalSeconds:0.00} (target ≤ 0.25); HTTP ÷ wget = {results[1].Work.TotalSeconds / wget.Work.TotalSeconds:0.00} (target ≤ 0.5)"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"in-process ÷ wget = {ours.Work.TotalSeconds / wget.Work.TotalSeconds:0.00} (target ≤ 0.25); HTTP ÷ wget = {http.Work.TotalSeconds / wget.Work.TotalSeconds:0.00} (target ≤ 0.5)"));
             if (results.FirstOrDefault(r => r.System.EndsWith("ReadyToRun", StringComparison.Ordinal)) is { } published)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"in-process, published ReadyToRun ÷ wget = {published.Work.TotalSeconds / wget.Work.TotalSeconds:0.00}; ÷ floor = {published.Work.TotalSeconds / floor.Work.TotalSeconds:0.00}"));
             }
             foreach (var (row, _) in runtimeSettings ? s_runtimeSettings : [])
             {
-                var setting = results.Single(r => r.System == row);
+                var setting = Row(row);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{row["HealthChecks.Warmup ".Length..]} ÷ wget = {setting.Work.TotalSeconds / wget.Work.TotalSeconds:0.00}; ÷ floor = {setting.Work.TotalSeconds / floor.Work.TotalSeconds:0.00}"));
             }
         }
@@ -177,7 +211,7 @@ internal sealed partial class SideBySideRunner(TextWriter output)
     }
 
     /// <summary>The crawl and the floor, third runs of each in one process.</summary>
-    private static async Task<(SystemResult Crawl, SystemResult Floor)> WarmProcessAsync(int pages)
+    private static async Task<SystemResult[]> WarmProcessAsync(int pages)
     {
         await using var site = await ServedSite.StartAsync(pages, ReadyMode.WarmProcess);
         await site.WaitUntilReadyAsync();
@@ -185,8 +219,8 @@ internal sealed partial class SideBySideRunner(TextWriter output)
         var crawl = TimeSpan.FromMilliseconds(json.RootElement.GetProperty("durationMs").GetDouble());
         var floor = TimeSpan.FromMilliseconds(json.RootElement.GetProperty("floorMs").GetDouble());
         var seen = await site.SeenAsync();
-        return (new SystemResult("in-process crawl, third run in one process", null, crawl, seen),
-            new SystemResult("floor, third replay in the same process", null, floor, seen));
+        return [new SystemResult("in-process crawl, third run in one process", null, crawl, seen),
+            new SystemResult("floor, third replay in the same process", null, floor, seen)];
     }
 
     private static async Task<SystemResult> WarmAsync(int pages, ReadyMode mode, string name, string? assembly = null, (string Name, string Value)? environment = null)
@@ -223,7 +257,7 @@ internal sealed partial class SideBySideRunner(TextWriter output)
         var target = Path.Combine(Path.GetTempPath(), "healthchecks-warmup-r2r");
         output.WriteLine($"Publishing ReadyToRun to {target} ...");
         var log = await RunToolAsync("dotnet", ["publish", project, "-c", "Release", "-r", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier,
-            "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", target]);
+            "--self-contained", "false", "-p:PublishReadyToRun=true", "--disable-build-servers", "-o", target]);
         var published = Path.Combine(target, "HealthChecks.Warmup.Benchmarks.dll");
         return File.Exists(published) ? published : throw new InvalidOperationException("dotnet publish failed:\n" + log);
     }

@@ -18,7 +18,7 @@ public sealed class SideBySideSmokeTests
         Assert.That(SideBySideRunner.Installed("wget"), Is.True, "wget is needed: apt-get install -y wget");
         var expected = new DocsSite(200).AllPaths().ToHashSet(StringComparer.Ordinal);
 
-        var results = await new SideBySideRunner(TestContext.Out).CompareAsync(200, runtimeSettings: true);
+        var results = await new SideBySideRunner(TestContext.Out).CompareAsync(200, runtimeSettings: true, rounds: 2);
 
         Assert.That(results.Select(r => r.System), Does.Contain("wget").And.Contain("HealthChecks.Warmup in-process").And.Contain("HealthChecks.Warmup over HTTP")
             .And.Contain("in-process crawl, third run in one process").And.Contain("floor, third replay in the same process")
@@ -27,5 +27,21 @@ public sealed class SideBySideSmokeTests
         {
             Assert.That(result.Found, Is.EquivalentTo(expected), result.System);
         }
+    }
+
+    [Test]
+    public void Median_OfRounds_IsTheMiddleRun_WithTheRange_AndADifferentUrlSetWins()
+    {
+        var site = new HashSet<string>(StringComparer.Ordinal) { "/", "/a" };
+        var short1 = new HashSet<string>(StringComparer.Ordinal) { "/" };
+        SystemResult Run(double work, double ready, IReadOnlySet<string> found) =>
+            new("wget", TimeSpan.FromSeconds(ready), TimeSpan.FromSeconds(work), found);
+
+        var median = SystemResult.Median([Run(3, 3.5, site), Run(1, 4.5, site), Run(2, 2.5, short1)]);
+
+        Assert.That(median.Work, Is.EqualTo(TimeSpan.FromSeconds(2)));
+        Assert.That(median.TimeToReady, Is.EqualTo(TimeSpan.FromSeconds(3.5)));
+        Assert.That((median.Fastest, median.Slowest), Is.EqualTo((TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3))));
+        Assert.That(median.Found, Is.SameAs(short1));
     }
 }
