@@ -42,6 +42,12 @@ internal sealed partial class SideBySideRunner(TextWriter output)
 {
     private static readonly string s_self = typeof(SideBySideRunner).Assembly.Location;
 
+    /// <summary>This library's command-line tool, built beside the benchmark (a project reference).</summary>
+    private static readonly string s_cli = Path.Combine(Path.GetDirectoryName(s_self)!, "dotnet-warmup.dll");
+
+    /// <summary>The row of <c>dotnet-warmup</c>: the library crawling over HTTP from a process of its own, as wget does.</summary>
+    internal const string CliRow = "dotnet-warmup (this library's CLI) over HTTP";
+
     /// <summary>
     /// Runtime settings an app owner can choose (in the app's project file, or as these environment
     /// variables) for a faster first warm-up, each a row of its own: the runtime's tiered compilation
@@ -78,13 +84,14 @@ internal sealed partial class SideBySideRunner(TextWriter output)
         {
             systems.Add(async () => [await WarmAsync(pages, ReadyMode.InProcess, row, environment: (variable, "0"))]);
         }
+        systems.Add(async () => [await CrawlAsync(pages, CliRow, "dotnet", port => ["exec", s_cli, $"http://127.0.0.1:{port}/", "--depth", "10", "--no-sitemaps"])]);
         if (includeTools && Installed("wget"))
         {
-            systems.Add(async () => [await CrawlAsync(pages, "wget", port => ["-r", "-l", "inf", "-p", "--delete-after", "-e", "robots=off", "-nv", "-P", Path.Combine(Path.GetTempPath(), $"wget-{port}"), $"http://127.0.0.1:{port}/"])]);
+            systems.Add(async () => [await CrawlAsync(pages, "wget", "wget", port => ["-r", "-l", "inf", "-p", "--delete-after", "-e", "robots=off", "-nv", "-P", Path.Combine(Path.GetTempPath(), $"wget-{port}"), $"http://127.0.0.1:{port}/"])]);
         }
         if (includeTools && Installed("linkinator"))
         {
-            systems.Add(async () => [await CrawlAsync(pages, "linkinator", port => [$"http://127.0.0.1:{port}/", "--recurse", "--concurrency", "100", "--silent"])]);
+            systems.Add(async () => [await CrawlAsync(pages, "linkinator", "linkinator", port => [$"http://127.0.0.1:{port}/", "--recurse", "--concurrency", "100", "--silent"])]);
         }
 
         var runs = new List<SystemResult>();
@@ -127,6 +134,7 @@ internal sealed partial class SideBySideRunner(TextWriter output)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"in-process, published ReadyToRun ÷ wget = {published.Work.TotalSeconds / wget.Work.TotalSeconds:0.00}; ÷ floor = {published.Work.TotalSeconds / floor.Work.TotalSeconds:0.00}"));
             }
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"dotnet-warmup ÷ wget = {Row(CliRow).Work.TotalSeconds / wget.Work.TotalSeconds:0.00} (both crawl from a process of their own)"));
             foreach (var (row, _) in runtimeSettings ? s_runtimeSettings : [])
             {
                 var setting = Row(row);
@@ -230,14 +238,14 @@ internal sealed partial class SideBySideRunner(TextWriter output)
         return new SystemResult(name, ready, work, await site.SeenAsync());
     }
 
-    private static async Task<SystemResult> CrawlAsync(int pages, string tool, Func<int, string[]> arguments)
+    private static async Task<SystemResult> CrawlAsync(int pages, string name, string tool, Func<int, string[]> arguments)
     {
         await using var site = await ServedSite.StartAsync(pages, ReadyMode.None);
         var listening = await site.WaitUntilListeningAsync();
         var clock = Stopwatch.StartNew();
         await RunToolAsync(tool, arguments(site.Port));
         var work = clock.Elapsed;
-        return new SystemResult(tool, listening + work, work, await site.SeenAsync());
+        return new SystemResult(name, listening + work, work, await site.SeenAsync());
     }
 
     private static async Task<string[]> WrkAsync(string url)
