@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using AngleSharp.Html;
 using AngleSharp.Html.Parser;
@@ -18,6 +19,12 @@ namespace HealthChecks.Warmup.Extraction;
 /// <c>&lt;style&gt;</c> element's text, so no DOM is needed, and skipping text, scripts and comments
 /// makes one linear pass. AngleSharp's tree builder is quadratic on deep nesting (100,000 nested
 /// elements took 40 s), which hostile markup must not be able to cause.
+/// <para>
+/// The methods that run for every token or link are compiled optimised on their first call
+/// (<see cref="MethodImplOptions.AggressiveOptimization"/>): a warm-up runs once, in a fresh
+/// process, and is over before tiered compilation and Dynamic PGO would have paid for their
+/// unoptimised and instrumented code (docs/benchmarks.md).
+/// </para>
 /// </remarks>
 internal static class HtmlLinkExtractor
 {
@@ -43,6 +50,7 @@ internal static class HtmlLinkExtractor
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Extract(TextSource source, Uri documentUrl, List<ExtractedLink> links, ResolvedLinks? resolved)
     {
         // Disposed: it returns its pooled buffer (undisposed, every page allocated a new one).
@@ -125,9 +133,11 @@ internal static class HtmlLinkExtractor
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> s_keptAttributeNames =
         s_keptAttributes.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool KeepsAttribute(ref StructHtmlToken token, ReadOnlyMemory<char> name) =>
         s_keptAttributeNames.Contains(name.Span);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Visit(ref StructHtmlToken token, ReadOnlySpan<char> name, bool inForeignContent, Collector found)
     {
         var tag = new Attributes(ref token);
@@ -195,6 +205,7 @@ internal static class HtmlLinkExtractor
         private readonly ref StructHtmlToken _token = ref token;
 
         /// <summary>Whether the attribute is there and says <paramref name="value"/>, ignoring case.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool Is(string name, string value)
         {
             var attributes = _token.Attributes;
@@ -209,6 +220,7 @@ internal static class HtmlLinkExtractor
             return false;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public string? GetAttribute(string name)
         {
             var attributes = _token.Attributes;
@@ -282,6 +294,7 @@ internal static class HtmlLinkExtractor
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void ResolveInto(Uri documentUrl, List<ExtractedLink> links, ResolvedLinks? resolved)
         {
             var baseUrl = LinkResolver.Resolve(documentUrl, _base) ?? documentUrl;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace HealthChecks.Warmup.Extraction;
 
 /// <summary>
@@ -9,6 +11,8 @@ namespace HealthChecks.Warmup.Extraction;
 /// </summary>
 internal static class SrcsetParser
 {
+    // Runs for every srcset of every page: optimised from the first call (see HtmlLinkExtractor).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ParseUrls(string? srcset, List<string> urls)
     {
         if (string.IsNullOrEmpty(srcset))
