@@ -242,10 +242,11 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         }
         switch (frontier.Offer(request))
         {
-            case Admission.OutOfScope:
+            // Checked first: the URLs are formatted only for a log that is written.
+            case Admission.OutOfScope when logger.IsEnabled(_detail):
                 WarmupLog.OutOfScope(logger, _detail, request.Url.AbsoluteUri, request.Referrer?.AbsoluteUri);
                 break;
-            case Admission.Excluded:
+            case Admission.Excluded when logger.IsEnabled(_detail):
                 WarmupLog.Excluded(logger, _detail, request.Url.AbsoluteUri, request.Referrer?.AbsoluteUri);
                 break;
             case Admission.OverLimit when Progress.OverLimit == 1:

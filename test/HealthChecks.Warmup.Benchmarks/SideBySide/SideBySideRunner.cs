@@ -48,6 +48,8 @@ internal sealed partial class SideBySideRunner(TextWriter output)
     /// <summary>The row of <c>dotnet-warmup</c>: the library crawling over HTTP from a process of its own, as wget does.</summary>
     internal const string CliRow = "dotnet-warmup (this library's CLI) over HTTP";
 
+    private const string ReadyToRunRow = "HealthChecks.Warmup in-process, app published ReadyToRun";
+
     /// <summary>
     /// Runtime settings an app owner can choose (in the app's project file, or as these environment
     /// variables) for a faster first warm-up, each a row of its own: the runtime's tiered compilation
@@ -78,7 +80,7 @@ internal sealed partial class SideBySideRunner(TextWriter output)
         if (readyToRun)
         {
             var published = await PublishReadyToRunAsync();
-            systems.Add(async () => [await WarmAsync(pages, ReadyMode.InProcess, "HealthChecks.Warmup in-process, app published ReadyToRun", published)]);
+            systems.Add(async () => [await WarmAsync(pages, ReadyMode.InProcess, ReadyToRunRow, published)]);
         }
         foreach (var (row, variable) in runtimeSettings ? s_runtimeSettings : [])
         {
@@ -110,7 +112,7 @@ internal sealed partial class SideBySideRunner(TextWriter output)
         var http = Row("HealthChecks.Warmup over HTTP");
         var warmProcess = Row("in-process crawl, third run in one process");
         var warmFloor = Row("floor, third replay in the same process");
-        var floor = results.Single(r => r.System.StartsWith("floor: URL list", StringComparison.Ordinal));
+        var floor = Row("floor: URL list replayed in-process");
         var wget = results.FirstOrDefault(r => r.System == "wget");
         output.WriteLine($"Site: {pages:N0} pages, {expected.Count:N0} URLs. Times in seconds, the median of {rounds} round(s), each in another order; ready = process start to first 200 on /health/ready (for crawlers: to listening, plus the crawl).");
         output.WriteLine();
@@ -130,8 +132,9 @@ internal sealed partial class SideBySideRunner(TextWriter output)
         if (wget is not null)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"in-process ÷ wget = {ours.Work.TotalSeconds / wget.Work.TotalSeconds:0.00} (target ≤ 0.25); HTTP ÷ wget = {http.Work.TotalSeconds / wget.Work.TotalSeconds:0.00} (target ≤ 0.5)"));
-            if (results.FirstOrDefault(r => r.System.EndsWith("ReadyToRun", StringComparison.Ordinal)) is { } published)
+            if (readyToRun)
             {
+                var published = Row(ReadyToRunRow);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"in-process, published ReadyToRun ÷ wget = {published.Work.TotalSeconds / wget.Work.TotalSeconds:0.00}; ÷ floor = {published.Work.TotalSeconds / floor.Work.TotalSeconds:0.00}"));
             }
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"dotnet-warmup ÷ wget = {Row(CliRow).Work.TotalSeconds / wget.Work.TotalSeconds:0.00} (both crawl from a process of their own)"));
