@@ -93,7 +93,7 @@ internal sealed partial class SideBySideRunner(TextWriter output)
         }
         if (includeTools && Installed("linkinator"))
         {
-            systems.Add(async () => [await CrawlAsync(pages, "linkinator", "linkinator", port => [$"http://127.0.0.1:{port}/", "--recurse", "--concurrency", "100", "--silent"])]);
+            systems.Add(async () => [await CrawlAsync(pages, "linkinator", "linkinator", port => [$"http://127.0.0.1:{port}/", "--recurse", "--check-css", "--concurrency", "100", "--silent"])]);
         }
 
         var runs = new List<SystemResult>();
@@ -195,13 +195,20 @@ internal sealed partial class SideBySideRunner(TextWriter output)
             root.GetProperty("idleWorkingSetMb").GetDouble(), root.GetProperty("peakWorkingSetMb").GetDouble(),
             retained, settled, work.Work);
         output.WriteLine();
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Probes while warming {pages:N0} pages in-process (wrk -t1 -c50, both endpoints at once, same run):"));
-        output.WriteLine("| window | /health/ready p50 | p99 | /health/live p50 | p99 | ready p99 ÷ live p99 |");
-        output.WriteLine("|---|---:|---:|---:|---:|---:|");
-        foreach (var w in windows)
+        if (windows.Count == 0)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {w.Window} | {w.Ready[0]} | {w.Ready[1]} | {w.Live[0]} | {w.Live[1]} | {Milliseconds(w.Ready[1]) / Milliseconds(w.Live[1]):0.00} |"));
+            output.WriteLine("Probe latency not measured: wrk is not installed (apt-get install -y wrk).");
+        }
+        else
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Probes while warming {pages:N0} pages in-process (wrk -t1 -c50, both endpoints at once, same run):"));
+            output.WriteLine("| window | /health/ready p50 | p99 | /health/live p50 | p99 | ready p99 ÷ live p99 |");
+            output.WriteLine("|---|---:|---:|---:|---:|---:|");
+            foreach (var w in windows)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {w.Window} | {w.Ready[0]} | {w.Ready[1]} | {w.Live[0]} | {w.Live[1]} | {Milliseconds(w.Ready[1]) / Milliseconds(w.Live[1]):0.00} |"));
+            }
         }
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
