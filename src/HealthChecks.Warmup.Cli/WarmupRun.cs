@@ -1,6 +1,7 @@
 using System.Globalization;
 using HealthChecks.Warmup.Crawling;
 using HealthChecks.Warmup.Discovery;
+using HealthChecks.Warmup.Extraction;
 using HealthChecks.Warmup.Fetching.Http;
 using HealthChecks.Warmup.Reporting;
 using HealthChecks.Warmup.Rules;
@@ -21,6 +22,8 @@ internal static class WarmupRun
 
     public static async Task<RunResult> RunAsync(SiteWarmupOptions options, TextWriter output, TextWriter error, bool interactive, CancellationToken cancellationToken)
     {
+        // While the HTTP stack starts and the first responses come in, on the other core.
+        new ExtractionPrimer().Start();
         var services = new ServiceCollection();
         services.AddLogging(logging => logging
             .SetMinimumLevel(options.Verbose ? LogLevel.Information : LogLevel.Warning)

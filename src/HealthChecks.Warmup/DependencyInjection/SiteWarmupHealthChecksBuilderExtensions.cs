@@ -1,5 +1,6 @@
 using HealthChecks.Warmup;
 using HealthChecks.Warmup.Coordination;
+using HealthChecks.Warmup.Extraction;
 using HealthChecks.Warmup.Fetching.InProcess;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -45,6 +46,7 @@ public static class SiteWarmupHealthChecksBuilderExtensions
         services.AddHttpContextAccessor();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WarmupCoordinators>();
+        services.TryAddSingleton<ExtractionPrimer>();
         services.AddMetrics();
         services.TryAddSingleton<HealthChecks.Warmup.Reporting.WarmupTelemetry>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WarmupHostedService>());
