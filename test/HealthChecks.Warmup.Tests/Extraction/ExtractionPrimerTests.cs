@@ -37,7 +37,7 @@ public sealed class ExtractionPrimerTests
     }
 
     [Test]
-    public async Task Start_Twice_PrimesOnceOnAThreadOfItsOwn()
+    public async Task Start_Twice_PrimesOnce()
     {
         var primer = new ExtractionPrimer();
         Assert.That(primer.Completion, Is.Null);
