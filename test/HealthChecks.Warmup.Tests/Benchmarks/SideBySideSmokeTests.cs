@@ -6,7 +6,8 @@ namespace HealthChecks.Warmup.Tests.Benchmarks;
 /// <summary>
 /// The side-by-side benchmark at 200 pages: correctness, not timing. Every system — this library
 /// in-process and over HTTP, under the runtime settings the benchmark compares, its crawl in an
-/// already-optimised process, the floor and wget (which .ci/run installs) — finds exactly the site's URL set.
+/// already-optimised process, the floor, wget (which .ci/run installs) and linkinator where it is
+/// installed (.ci/run installs it where npm is there) — finds exactly the site's URL set.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
