@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using HealthChecks.Warmup.Benchmarks.Site;
 
 namespace HealthChecks.Warmup.Benchmarks.SideBySide;
@@ -29,16 +26,13 @@ internal sealed record SystemResult(string System, TimeSpan? TimeToReady, TimeSp
 /// <summary>Probe latency while warming and memory of a large warm-up.</summary>
 internal sealed record LoadResult(int Pages, IReadOnlyList<ProbeWindow> Windows, double IdleWorkingSetMb, double PeakWorkingSetMb, double RetainedHeapMb, double SettledHeapMb, TimeSpan Work);
 
-/// <summary>p50 and p99 of both endpoints, loaded at the same time.</summary>
-internal sealed record ProbeWindow(string Window, string[] Ready, string[] Live);
-
 /// <summary>
 /// <c>side-by-side --pages N</c>: the same generated site, served by a fresh process for each system,
 /// warmed in-process and over HTTP by this library, crawled by wget (and linkinator when installed),
 /// and replayed through the same fetcher with no parsing (the floor); one table of times, ratios and
 /// URL sets. Every request goes to 127.0.0.1.
 /// </summary>
-internal sealed partial class SideBySideRunner(TextWriter output)
+internal sealed class SideBySideRunner(TextWriter output)
 {
     private static readonly string s_self = typeof(SideBySideRunner).Assembly.Location;
 
@@ -148,29 +142,20 @@ internal sealed partial class SideBySideRunner(TextWriter output)
     }
 
     /// <summary>
-    /// Probe latency while warming: <c>/health/ready</c> and <c>/health/live</c> under 50 connections each,
-    /// at the same time, in two windows (the first from the moment the app listens, so it includes the
-    /// process's own start-up). Then, in a second run without load or the site's record of what it
-    /// served, the warm-up's memory.
+    /// Probe latency while warming: <c>/health/ready</c> and <c>/health/live</c> probed the same way at
+    /// the same time, in two windows (the first from the moment the app listens, so it includes the
+    /// process's own start-up) — flooded by wrk with 50 connections each, then, on a fresh process,
+    /// one request at a time each. Then, in a run without load or the site's record of what it served,
+    /// the warm-up's memory.
     /// </summary>
     public async Task<LoadResult?> LoadAsync(int pages)
     {
         var windows = new List<ProbeWindow>();
         if (Installed("wrk"))
         {
-            await using var loaded = await ServedSite.StartAsync(pages, ReadyMode.InProcess);
-            await loaded.WaitUntilListeningAsync();
-            foreach (var window in new[] { "first 2 s after listening", "next 2 s" })
-            {
-                var ready = WrkAsync(loaded.Url("/health/ready"));
-                var live = WrkAsync(loaded.Url("/health/live"));
-                windows.Add(new ProbeWindow(window, await ready, await live));
-            }
-            if (await loaded.IsReadyAsync())
-            {
-                output.WriteLine("note: the warm-up ended before the latency runs did; use more pages.");
-            }
+            windows.AddRange(await ProbeWhileWarmingAsync(pages, Probers.Flood, Probers.WrkAsync));
         }
+        windows.AddRange(await ProbeWhileWarmingAsync(pages, Probers.OneAtATime, url => Probers.OneAtATimeAsync(url, TimeSpan.FromSeconds(2))));
 
         // The same app, not warmed, after answering its first probe, beside it: what warming leaves on
         // the heap is the difference, right after the latch and again a minute later, once the runtime
@@ -195,20 +180,17 @@ internal sealed partial class SideBySideRunner(TextWriter output)
             root.GetProperty("idleWorkingSetMb").GetDouble(), root.GetProperty("peakWorkingSetMb").GetDouble(),
             retained, settled, work.Work);
         output.WriteLine();
-        if (windows.Count == 0)
+        if (!Installed("wrk"))
         {
-            output.WriteLine("Probe latency not measured: wrk is not installed (apt-get install -y wrk).");
+            output.WriteLine("Probe latency under a flood not measured: wrk is not installed (apt-get install -y wrk).");
         }
-        else
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Probes while warming {pages:N0} pages in-process (both endpoints at once; each kind of probe on a fresh process):"));
+        output.WriteLine("| probes | window | /health/ready p50 | p99 | /health/live p50 | p99 | ready p99 ÷ live p99 |");
+        output.WriteLine("|---|---|---:|---:|---:|---:|---:|");
+        foreach (var w in windows)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Probes while warming {pages:N0} pages in-process (wrk -t1 -c50, both endpoints at once, same run):"));
-            output.WriteLine("| window | /health/ready p50 | p99 | /health/live p50 | p99 | ready p99 ÷ live p99 |");
-            output.WriteLine("|---|---:|---:|---:|---:|---:|");
-            foreach (var w in windows)
-            {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {w.Window} | {w.Ready[0]} | {w.Ready[1]} | {w.Live[0]} | {w.Live[1]} | {Milliseconds(w.Ready[1]) / Milliseconds(w.Live[1]):0.00} |"));
-            }
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {w.Probes} | {w.Window} | {w.Ready.P50:0.00} ms | {w.Ready.P99:0.00} ms | {w.Live.P50:0.00} ms | {w.Live.P99:0.00} ms | {w.Ready.P99 / w.Live.P99:0.00} |"));
         }
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -216,16 +198,23 @@ internal sealed partial class SideBySideRunner(TextWriter output)
         return result;
     }
 
-    /// <summary>wrk's latency ("850.00us", "2.31ms", "1.02s") in milliseconds.</summary>
-    private static double Milliseconds(string latency)
+    /// <summary>A fresh site warming in-process, both endpoints probed by <paramref name="probe"/> at once, two windows.</summary>
+    private async Task<List<ProbeWindow>> ProbeWhileWarmingAsync(int pages, string probes, Func<string, Task<Latency>> probe)
     {
-        var match = Regex.Match(latency, @"^([\d.]+)(us|ms|s)$");
-        if (!match.Success)
+        var windows = new List<ProbeWindow>();
+        await using var site = await ServedSite.StartAsync(pages, ReadyMode.InProcess);
+        await site.WaitUntilListeningAsync();
+        foreach (var window in new[] { "first 2 s after listening", "next 2 s" })
         {
-            return double.NaN;
+            var ready = probe(site.Url("/health/ready"));
+            var live = probe(site.Url("/health/live"));
+            windows.Add(new ProbeWindow(probes, window, await ready, await live));
         }
-        var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
+        if (await site.IsReadyAsync())
+        {
+            output.WriteLine($"note: the warm-up ended before the latency runs ({probes}) did; use more pages.");
+        }
+        return windows;
     }
 
     /// <summary>The crawl and the floor, third runs of each in one process.</summary>
@@ -258,13 +247,6 @@ internal sealed partial class SideBySideRunner(TextWriter output)
         return new SystemResult(name, listening + work, work, await site.SeenAsync());
     }
 
-    private static async Task<string[]> WrkAsync(string url)
-    {
-        var text = await RunToolAsync("wrk", ["-t1", "-c50", "-d2s", "--latency", url]);
-        string Percentile(string p) => Regex.Match(text, $@"^\s+{p}%\s+(\S+)", RegexOptions.Multiline).Groups[1].Value;
-        return [Percentile("50"), Percentile("99")];
-    }
-
     /// <summary>
     /// This benchmark published ReadyToRun (every assembly, AngleSharp included, precompiled for this
     /// machine's runtime identifier), as a site is deployed when start-up time matters.
@@ -283,7 +265,7 @@ internal sealed partial class SideBySideRunner(TextWriter output)
     internal static bool Installed(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(dir => File.Exists(Path.Combine(dir, tool)));
 
-    private static async Task<string> RunToolAsync(string tool, string[] arguments)
+    internal static async Task<string> RunToolAsync(string tool, string[] arguments)
     {
         var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
@@ -296,116 +278,5 @@ internal sealed partial class SideBySideRunner(TextWriter output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(30));
         await process.WaitForExitAsync(timeout.Token);
         return await stdout + await stderr;
-    }
-
-    /// <summary>A child process serving the generated site on a free loopback port.</summary>
-    private sealed class ServedSite : IAsyncDisposable
-    {
-        private static readonly HttpClient s_client = new() { Timeout = TimeSpan.FromSeconds(30) };
-        private readonly Process _process;
-        private readonly Stopwatch _sinceStart;
-
-        private ServedSite(Process process, Stopwatch sinceStart, int port)
-        {
-            _process = process;
-            _sinceStart = sinceStart;
-            Port = port;
-        }
-
-        public int Port { get; }
-
-        public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
-
-        public static Task<ServedSite> StartAsync(int pages, ReadyMode mode, bool recordSeen = true, string? assembly = null, (string Name, string Value)? environment = null)
-        {
-            var port = FreePort();
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var argument in new[] { "exec", assembly ?? s_self, "serve", "--pages", pages.ToString(CultureInfo.InvariantCulture), "--port", port.ToString(CultureInfo.InvariantCulture), "--mode", mode.ToString(), "--record-seen", recordSeen ? "1" : "0" })
-            {
-                start.ArgumentList.Add(argument);
-            }
-            start.Environment["DOTNET_gcServer"] = "0";
-            if (environment is var (name, value))
-            {
-                start.Environment[name] = value;
-            }
-            var clock = Stopwatch.StartNew();
-            var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return Task.FromResult(new ServedSite(process, clock, port));
-        }
-
-        public async Task<TimeSpan> WaitUntilListeningAsync()
-        {
-            while (true)
-            {
-                try
-                {
-                    using var response = await s_client.GetAsync(Url("/health/live"));
-                    return _sinceStart.Elapsed;
-                }
-                catch (HttpRequestException) when (!_process.HasExited)
-                {
-                    await Task.Delay(5);
-                }
-            }
-        }
-
-        public async Task<bool> IsReadyAsync()
-        {
-            using var response = await s_client.GetAsync(Url("/health/ready"));
-            return response.StatusCode == HttpStatusCode.OK;
-        }
-
-        /// <summary>Polls until the first 200: process start to that moment, and the warm-up's own duration.</summary>
-        public async Task<(TimeSpan Ready, TimeSpan Work)> WaitUntilReadyAsync()
-        {
-            while (true)
-            {
-                try
-                {
-                    using var response = await s_client.GetAsync(Url("/health/ready"));
-                    if (response.StatusCode == HttpStatusCode.OK)
-                    {
-                        var ready = _sinceStart.Elapsed;
-                        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-                        return (ready, TimeSpan.FromMilliseconds(json.RootElement.GetProperty("durationMs").GetDouble()));
-                    }
-                    if (_sinceStart.Elapsed > TimeSpan.FromMinutes(30))
-                    {
-                        throw new TimeoutException("The site never got ready.");
-                    }
-                }
-                catch (HttpRequestException) when (!_process.HasExited)
-                {
-                }
-                await Task.Delay(5);
-            }
-        }
-
-        public async Task<string> GetAsync(string path) => await s_client.GetStringAsync(Url(path));
-
-        public async Task<IReadOnlySet<string>> SeenAsync() =>
-            (await GetAsync("/__bench/seen")).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-            _process.Dispose();
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
     }
 }

@@ -1,0 +1,23 @@
+using HealthChecks.Warmup.Benchmarks.SideBySide;
+
+namespace HealthChecks.Warmup.Tests.Benchmarks;
+
+[TestFixture]
+public sealed class LatencyTests
+{
+    [Test]
+    public void Of_HundredSamplesInAnyOrder_IsTheNearestRank()
+    {
+        var samples = Enumerable.Range(1, 100).Select(i => (double)i).Reverse().ToList();
+
+        Assert.That(Latency.Of(samples), Is.EqualTo(new Latency(50, 99)));
+    }
+
+    [Test]
+    public void Of_OneSample_IsThatSample() =>
+        Assert.That(Latency.Of([7.5]), Is.EqualTo(new Latency(7.5, 7.5)));
+
+    [Test]
+    public void Of_NoSamples_Throws() =>
+        Assert.That(() => Latency.Of([]), Throws.InstanceOf<ArgumentOutOfRangeException>());
+}
