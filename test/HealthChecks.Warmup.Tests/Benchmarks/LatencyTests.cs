@@ -1,4 +1,5 @@
 using HealthChecks.Warmup.Benchmarks.SideBySide;
+using HealthChecks.Warmup.Tests.Support;
 
 namespace HealthChecks.Warmup.Tests.Benchmarks;
 
@@ -20,4 +21,15 @@ public sealed class LatencyTests
     [Test]
     public void Of_NoSamples_Throws() =>
         Assert.That(() => Latency.Of([]), Throws.InstanceOf<ArgumentOutOfRangeException>());
+
+    [Test]
+    public async Task OneAtATime_AgainstKestrel_TimesTheRequestsItSent()
+    {
+        await using var server = await RecordingServer.StartAsync("127.0.0.1");
+
+        var latency = await Probers.OneAtATimeAsync(new Uri(server.Address, "/health/ready").ToString(), TimeSpan.FromMilliseconds(300));
+
+        Assert.That(server.Requests, Has.Count.GreaterThan(1));
+        Assert.That(latency.P50, Is.GreaterThan(0).And.LessThanOrEqualTo(latency.P99));
+    }
 }
