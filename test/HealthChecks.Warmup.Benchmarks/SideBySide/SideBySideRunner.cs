@@ -39,11 +39,6 @@ internal sealed class SideBySideRunner(TextWriter output)
     /// <summary>This library's command-line tool, built beside the benchmark (a project reference).</summary>
     private static readonly string s_cli = Path.Combine(Path.GetDirectoryName(s_self)!, "dotnet-warmup.dll");
 
-    /// <summary>The row of <c>dotnet-warmup</c>: the library crawling over HTTP from a process of its own, as wget does.</summary>
-    internal const string CliRow = "dotnet-warmup (this library's CLI) over HTTP";
-
-    private const string ReadyToRunRow = "HealthChecks.Warmup in-process, app published ReadyToRun";
-
     /// <summary>
     /// Runtime settings an app owner can choose (in the app's project file, or as these environment
     /// variables) for a faster first warm-up, each a row of its own: the runtime's tiered compilation
@@ -51,8 +46,8 @@ internal sealed class SideBySideRunner(TextWriter output)
     /// </summary>
     private static readonly (string Row, string Variable)[] s_runtimeSettings =
     [
-        ("HealthChecks.Warmup in-process, app with TieredPGO off", "DOTNET_TieredPGO"),
-        ("HealthChecks.Warmup in-process, app with tiered compilation off", "DOTNET_TieredCompilation"),
+        (Rows.TieredPgoOff, "DOTNET_TieredPGO"),
+        (Rows.TieredCompilationOff, "DOTNET_TieredCompilation"),
     ];
 
     /// <summary>
@@ -66,28 +61,28 @@ internal sealed class SideBySideRunner(TextWriter output)
         var expected = new DocsSite(pages).AllPaths().ToHashSet(StringComparer.Ordinal);
         var systems = new List<Func<Task<SystemResult[]>>>
         {
-            async () => [await WarmAsync(pages, ReadyMode.InProcess, "HealthChecks.Warmup in-process")],
-            async () => [await WarmAsync(pages, ReadyMode.Http, "HealthChecks.Warmup over HTTP")],
-            async () => [await WarmAsync(pages, ReadyMode.Floor, "floor: URL list replayed in-process")],
+            async () => [await WarmAsync(pages, ReadyMode.InProcess, Rows.InProcess)],
+            async () => [await WarmAsync(pages, ReadyMode.Http, Rows.Http)],
+            async () => [await WarmAsync(pages, ReadyMode.Floor, Rows.Floor)],
             async () => await WarmProcessAsync(pages),
         };
         if (readyToRun)
         {
             var published = await PublishReadyToRunAsync();
-            systems.Add(async () => [await WarmAsync(pages, ReadyMode.InProcess, ReadyToRunRow, published)]);
+            systems.Add(async () => [await WarmAsync(pages, ReadyMode.InProcess, Rows.ReadyToRun, published)]);
         }
         foreach (var (row, variable) in runtimeSettings ? s_runtimeSettings : [])
         {
             systems.Add(async () => [await WarmAsync(pages, ReadyMode.InProcess, row, environment: (variable, "0"))]);
         }
-        systems.Add(async () => [await CrawlAsync(pages, CliRow, "dotnet", port => ["exec", s_cli, $"http://127.0.0.1:{port}/", "--depth", "10", "--no-sitemaps"])]);
+        systems.Add(async () => [await CrawlAsync(pages, Rows.Cli, "dotnet", port => ["exec", s_cli, $"http://127.0.0.1:{port}/", "--depth", "10", "--no-sitemaps"])]);
         if (includeTools && Installed("wget"))
         {
-            systems.Add(async () => [await CrawlAsync(pages, "wget", "wget", port => ["-r", "-l", "inf", "-p", "--delete-after", "-e", "robots=off", "-nv", "-P", Path.Combine(Path.GetTempPath(), $"wget-{port}"), $"http://127.0.0.1:{port}/"])]);
+            systems.Add(async () => [await CrawlAsync(pages, Rows.Wget, "wget", port => ["-r", "-l", "inf", "-p", "--delete-after", "-e", "robots=off", "-nv", "-P", Path.Combine(Path.GetTempPath(), $"wget-{port}"), $"http://127.0.0.1:{port}/"])]);
         }
         if (includeTools && Installed("linkinator"))
         {
-            systems.Add(async () => [await CrawlAsync(pages, "linkinator", "linkinator", port => [$"http://127.0.0.1:{port}/", "--recurse", "--check-css", "--concurrency", "100", "--silent"])]);
+            systems.Add(async () => [await CrawlAsync(pages, Rows.Linkinator, "linkinator", port => [$"http://127.0.0.1:{port}/", "--recurse", "--check-css", "--concurrency", "100", "--silent"])]);
         }
 
         var runs = new List<SystemResult>();
@@ -102,12 +97,12 @@ internal sealed class SideBySideRunner(TextWriter output)
         var results = runs.GroupBy(r => r.System).Select(SystemResult.Median).ToList();
 
         SystemResult Row(string system) => results.Single(r => r.System == system);
-        var ours = Row("HealthChecks.Warmup in-process");
-        var http = Row("HealthChecks.Warmup over HTTP");
-        var warmProcess = Row("in-process crawl, third run in one process");
-        var warmFloor = Row("floor, third replay in the same process");
-        var floor = Row("floor: URL list replayed in-process");
-        var wget = results.FirstOrDefault(r => r.System == "wget");
+        var ours = Row(Rows.InProcess);
+        var http = Row(Rows.Http);
+        var warmProcess = Row(Rows.ThirdCrawl);
+        var warmFloor = Row(Rows.ThirdReplay);
+        var floor = Row(Rows.Floor);
+        var wget = results.FirstOrDefault(r => r.System == Rows.Wget);
         output.WriteLine($"Site: {pages:N0} pages, {expected.Count:N0} URLs. Times in seconds, the median of {rounds} round(s), each in another order; ready = process start to first 200 on /health/ready (for crawlers: to listening, plus the crawl).");
         output.WriteLine();
         output.WriteLine("| system | ready (s) | warm-up (s) | warm-up range (s) | ours ÷ it (warm-up) | URLs found | same set as the site |");
@@ -128,10 +123,10 @@ internal sealed class SideBySideRunner(TextWriter output)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"in-process ÷ wget = {ours.Work.TotalSeconds / wget.Work.TotalSeconds:0.00} (target ≤ 0.25); HTTP ÷ wget = {http.Work.TotalSeconds / wget.Work.TotalSeconds:0.00} (target ≤ 0.5)"));
             if (readyToRun)
             {
-                var published = Row(ReadyToRunRow);
+                var published = Row(Rows.ReadyToRun);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"in-process, published ReadyToRun ÷ wget = {published.Work.TotalSeconds / wget.Work.TotalSeconds:0.00}; ÷ floor = {published.Work.TotalSeconds / floor.Work.TotalSeconds:0.00}"));
             }
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"dotnet-warmup ÷ wget = {Row(CliRow).Work.TotalSeconds / wget.Work.TotalSeconds:0.00} (both crawl from a process of their own)"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"dotnet-warmup ÷ wget = {Row(Rows.Cli).Work.TotalSeconds / wget.Work.TotalSeconds:0.00} (both crawl from a process of their own)"));
             foreach (var (row, _) in runtimeSettings ? s_runtimeSettings : [])
             {
                 var setting = Row(row);
@@ -226,8 +221,8 @@ internal sealed class SideBySideRunner(TextWriter output)
         var crawl = TimeSpan.FromMilliseconds(json.RootElement.GetProperty("durationMs").GetDouble());
         var floor = TimeSpan.FromMilliseconds(json.RootElement.GetProperty("floorMs").GetDouble());
         var seen = await site.SeenAsync();
-        return [new SystemResult("in-process crawl, third run in one process", null, crawl, seen),
-            new SystemResult("floor, third replay in the same process", null, floor, seen)];
+        return [new SystemResult(Rows.ThirdCrawl, null, crawl, seen),
+            new SystemResult(Rows.ThirdReplay, null, floor, seen)];
     }
 
     private static async Task<SystemResult> WarmAsync(int pages, ReadyMode mode, string name, string? assembly = null, (string Name, string Value)? environment = null)
