@@ -4,7 +4,7 @@ using HealthChecks.Warmup.Crawling;
 namespace HealthChecks.Warmup.Extraction;
 
 /// <summary>
-/// Runs the link extractors once on a small document of its own while the host starts, so that the
+/// Runs the link extractors on a small document of its own (twice) while the host starts, so that the
 /// entry page's parse, which every warm-up waits for, does not also pay for compiling AngleSharp's
 /// tokenizer and the extractors and for loading their types: about 95 ms in a fresh process, on a
 /// core the host's start-up leaves idle (docs/benchmarks.md).
