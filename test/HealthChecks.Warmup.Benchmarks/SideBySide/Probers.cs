@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 
 namespace HealthChecks.Warmup.Benchmarks.SideBySide;
 
-/// <summary>The median and 99th percentile of one endpoint's latency over one window, in milliseconds.</summary>
-internal readonly record struct Latency(double P50, double P99)
+/// <summary>The median and 99th percentile of one endpoint's latency over one window, in milliseconds, and how many requests were timed.</summary>
+internal readonly record struct Latency(double P50, double P99, int Requests)
 {
     /// <summary>The nearest-rank percentiles of <paramref name="milliseconds"/>.</summary>
     public static Latency Of(IReadOnlyCollection<double> milliseconds)
@@ -13,7 +13,7 @@ internal readonly record struct Latency(double P50, double P99)
         ArgumentOutOfRangeException.ThrowIfZero(milliseconds.Count);
         var sorted = milliseconds.Order().ToArray();
         double Rank(double p) => sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1)];
-        return new Latency(Rank(0.50), Rank(0.99));
+        return new Latency(Rank(0.50), Rank(0.99), sorted.Length);
     }
 }
 
@@ -31,7 +31,8 @@ internal static class Probers
     {
         var text = await SideBySideRunner.RunToolAsync("wrk", ["-t1", "-c50", "-d2s", "--latency", url]);
         double Percentile(string p) => Milliseconds(Regex.Match(text, $@"^\s+{p}%\s+(\S+)", RegexOptions.Multiline).Groups[1].Value);
-        return new Latency(Percentile("50"), Percentile("99"));
+        var requests = Regex.Match(text, @"(\d+) requests in");
+        return new Latency(Percentile("50"), Percentile("99"), requests.Success ? int.Parse(requests.Groups[1].Value, CultureInfo.InvariantCulture) : 0);
     }
 
     /// <summary>
