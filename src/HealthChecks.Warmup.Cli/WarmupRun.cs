@@ -40,6 +40,11 @@ internal static class WarmupRun
         var origin = SiteScope.OriginOf(options.BaseAddress!);
         var (scope, seeds) = await WarmupSeeds.DiscoverAsync(Registration, origin, options, [], [], cancellationToken);
 
+        var startedAt = time.GetUtcNow();
+        var started = time.GetTimestamp();
+        // The crawl first: the console's set-up and the header (the first table rendered, which the
+        // summary's tables then find compiled) run beside it instead of before it.
+        var crawl = Task.Run(() => crawler.RunAsync(1, scope, seeds, new HashSet<string>(), cancellationToken), CancellationToken.None);
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
@@ -47,11 +52,8 @@ internal static class WarmupRun
             ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
         });
-        console.MarkupLine($"Warming [bold]{Markup.Escape(origin.ToString())}[/] from {seeds.Count} entry page(s), depth {options.MaxDepth}.");
+        WriteHeader(console, origin, seeds.Count, options);
 
-        var startedAt = time.GetUtcNow();
-        var started = time.GetTimestamp();
-        var crawl = crawler.RunAsync(1, scope, seeds, new HashSet<string>(), cancellationToken);
         if (interactive)
         {
             await console.Live(new Markup(Progress(crawler.Progress, time.GetElapsedTime(started))))
@@ -87,6 +89,19 @@ internal static class WarmupRun
         var text = string.Create(CultureInfo.InvariantCulture,
             $"{progress.Done} done, {progress.Admitted - progress.Done} queued, {failing} failing, {rate:0.0} URL/s");
         return markup ? $"[grey]warming:[/] {text}" : "progress: " + text;
+    }
+
+    private static void WriteHeader(IAnsiConsole console, Uri origin, int entryPages, SiteWarmupOptions options)
+    {
+        var settings = new Table().Title($"Warming {Markup.Escape(origin.ToString())}")
+            .AddColumns("entry pages", "depth", "requests at once", "max URLs", "deadline");
+        settings.AddRow(
+            entryPages.ToString(CultureInfo.InvariantCulture),
+            options.MaxDepth.ToString(CultureInfo.InvariantCulture),
+            options.MaxConcurrency?.ToString(CultureInfo.InvariantCulture) ?? "default",
+            options.MaxUrls.ToString(CultureInfo.InvariantCulture),
+            options.Deadline.ToString("c", CultureInfo.InvariantCulture));
+        console.Write(settings);
     }
 
     private static void WriteSummary(IAnsiConsole console, WarmupReport report, SiteWarmupOptions options)

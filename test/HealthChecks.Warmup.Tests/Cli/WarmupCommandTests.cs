@@ -24,7 +24,7 @@ public sealed class WarmupCommandTests
         .StartAsync();
 
     [Test]
-    public async Task WarmSite_ExitsZeroWithASummary()
+    public async Task WarmSite_ExitsZeroWithTheSettingsThenASummary()
     {
         await using var site = await SiteAsync();
         await site.WaitForVerdictAsync();
@@ -32,6 +32,9 @@ public sealed class WarmupCommandTests
         var (exitCode, output, error) = await RunAsync(site.Address.ToString());
 
         Assert.That(exitCode, Is.EqualTo(0), output + error);
+        Assert.That(output, Does.Contain("Warming " + site.Address));
+        var settings = output.IndexOf("requests at once", StringComparison.Ordinal);
+        Assert.That(settings, Is.GreaterThanOrEqualTo(0).And.LessThan(output.IndexOf("Outcomes", StringComparison.Ordinal)));
         Assert.That(output, Does.Contain("Warm: 7 URLs"), "five of the site, robots.txt and sitemap.xml");
         Assert.That(output, Does.Contain("Slowest URLs"));
     }
