@@ -146,7 +146,8 @@ internal sealed class SideBySideRunner(TextWriter output)
     public async Task<LoadResult?> LoadAsync(int pages)
     {
         var windows = new List<ProbeWindow>();
-        if (Installed("wrk"))
+        var flood = Installed("wrk");
+        if (flood)
         {
             windows.AddRange(await ProbeWhileWarmingAsync(pages, Probers.Flood, Probers.WrkAsync));
         }
@@ -175,7 +176,7 @@ internal sealed class SideBySideRunner(TextWriter output)
             root.GetProperty("idleWorkingSetMb").GetDouble(), root.GetProperty("peakWorkingSetMb").GetDouble(),
             retained, settled, work.Work);
         output.WriteLine();
-        if (!Installed("wrk"))
+        if (!flood)
         {
             output.WriteLine("Probe latency under a flood not measured: wrk is not installed (apt-get install -y wrk).");
         }
