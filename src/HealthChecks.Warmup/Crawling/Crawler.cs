@@ -112,7 +112,8 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
     private async Task VisitAsync(CrawlRequest request, Frontier frontier, ResolvedLinks resolved, List<ExtractedLink> links, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var response = await fetcher.FetchAsync(request, cancellationToken);
+        // Disposed when this visit is done with the body: the extraction below has ended by then.
+        using var response = await fetcher.FetchAsync(request, cancellationToken);
         var outcome = new UrlOutcome(request.Url.AbsoluteUri, request.Kind, request.Depth, request.Referrer?.AbsoluteUri, request.IsEntry,
             response.StatusCode, response.Failure, response.Error, time.GetElapsedTime(started), response.Attempts);
         Record(outcome);

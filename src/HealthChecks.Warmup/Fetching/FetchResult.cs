@@ -10,8 +10,11 @@ internal enum FetchFailure
     Exception,
 }
 
-/// <summary>What one request answered: status, the headers the crawler reads, and the parsable body.</summary>
-internal sealed class FetchResult
+/// <summary>
+/// What one request answered: status, the headers the crawler reads, and the parsable body, which it
+/// holds in a pooled array until disposed.
+/// </summary>
+internal sealed class FetchResult : IDisposable
 {
     public int? StatusCode { get; init; }
 
@@ -22,12 +25,15 @@ internal sealed class FetchResult
 
     /// <summary>
     /// The body of a successful HTML or CSS response, up to <see cref="SiteWarmupOptions.MaxParsedBytes"/>;
-    /// empty for everything else, which is read to the end and discarded.
+    /// <see langword="null"/> for everything else, which is read to the end and discarded.
     /// </summary>
-    public ReadOnlyMemory<byte> Body { get; init; }
+    public CapturedBody? Captured { get; init; }
+
+    /// <summary>The captured body; empty when there is none or once this result is disposed.</summary>
+    public ReadOnlyMemory<byte> Body => Captured?.Memory ?? ReadOnlyMemory<byte>.Empty;
 
     /// <summary>The body was longer than the parsed-bytes limit; only its start is in <see cref="Body"/>.</summary>
-    public bool BodyTruncated { get; init; }
+    public bool BodyTruncated => Captured?.Truncated ?? false;
 
     public FetchFailure Failure { get; init; }
 
@@ -36,6 +42,9 @@ internal sealed class FetchResult
 
     /// <summary>How many times the request was sent (retries over HTTP); 1 in-process.</summary>
     public int Attempts { get; init; } = 1;
+
+    /// <summary>Returns the body's array to the pool.</summary>
+    public void Dispose() => Captured?.Dispose();
 
     public static FetchResult Failed(FetchFailure failure, string error) => new() { Failure = failure, Error = error };
 }

@@ -175,7 +175,7 @@ internal static class BenchSite
             while (queue.TryDequeue(out var path))
             {
                 var url = new Uri(origin, path);
-                await fetcher.FetchAsync(new CrawlRequest(url, path.EndsWith(".html", StringComparison.Ordinal) || path == "/" ? UrlKind.Page : UrlKind.Resource, 0, null, false, 0), stoppingToken);
+                using var response = await fetcher.FetchAsync(new CrawlRequest(url, path.EndsWith(".html", StringComparison.Ordinal) || path == "/" ? UrlKind.Page : UrlKind.Resource, 0, null, false, 0), stoppingToken);
             }
         }));
         return clock.Elapsed;

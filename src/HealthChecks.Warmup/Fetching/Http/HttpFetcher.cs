@@ -63,8 +63,7 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
                     StatusCode = status,
                     ContentType = contentType,
                     Location = response.Headers.Location?.OriginalString,
-                    Body = body.Captured,
-                    BodyTruncated = body.Truncated,
+                    Captured = body,
                     Attempts = Math.Max(1, attempts.Value),
                 };
             }
@@ -79,34 +78,29 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
         }
     }
 
-    private async Task<(ReadOnlyMemory<byte> Captured, bool Truncated)> ReadBodyAsync(Stream stream, bool capture, CancellationToken cancellationToken)
+    /// <summary>Reads the body to the end; keeps its start when <paramref name="capture"/>.</summary>
+    private async Task<CapturedBody?> ReadBodyAsync(Stream stream, bool capture, CancellationToken cancellationToken)
     {
-        var kept = capture ? new ArrayBufferWriter<byte>(16 * 1024) : null;
-        var truncated = false;
+        var kept = capture ? new CapturedBody(options.MaxParsedBytes) : null;
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
             int read;
             while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
             {
-                if (kept is null)
-                {
-                    continue;
-                }
-                var room = options.MaxParsedBytes - kept.WrittenCount;
-                if (read > room)
-                {
-                    truncated = true;
-                    read = room;
-                }
-                kept.Write(buffer.AsSpan(0, read));
+                kept?.Append(buffer.AsSpan(0, read));
             }
+            return kept;
+        }
+        catch
+        {
+            kept?.Dispose();
+            throw;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        return (kept?.WrittenMemory ?? ReadOnlyMemory<byte>.Empty, truncated);
     }
 
     private static FetchResult Failed(FetchFailure failure, string error, int attempts) =>

@@ -39,8 +39,7 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
                 StatusCode = response.StatusCode,
                 ContentType = response.Headers.ContentType,
                 Location = response.Headers.Location,
-                Body = response.Sink.Captured,
-                BodyTruncated = response.Sink.Truncated,
+                Captured = response.Sink.TakeCaptured(),
                 Failure = brokenResponse ? FetchFailure.Exception : FetchFailure.None,
                 Error = appError is null ? null : Describe(appError),
             };

@@ -1,20 +1,17 @@
-using System.Buffers;
-
 namespace HealthChecks.Warmup.Fetching.InProcess;
 
 /// <summary>
 /// Where the app writes the response body. Writing starts the response; the bytes of a successful HTML
-/// or CSS response are kept up to the parsed-bytes limit, everything else is counted and dropped.
-/// Writes after the crawler gave up on the request (a time-out) are dropped too.
+/// or CSS response are kept up to the parsed-bytes limit, everything else is dropped. Once the crawler
+/// has taken the body, or given up on the request (a time-out), writes are dropped too: the app's
+/// thread and the crawler's meet at a lock, so nothing is ever written into an array handed back to
+/// the pool.
 /// </summary>
 internal sealed class ResponseBodySink(InProcessResponse response, int maxCapturedBytes, Crawling.UrlKind kind) : Stream
 {
-    private ArrayBufferWriter<byte>? _captured;
-    private volatile bool _closed;
-
-    public bool Truncated { get; private set; }
-
-    public ReadOnlyMemory<byte> Captured => _captured?.WrittenMemory ?? ReadOnlyMemory<byte>.Empty;
+    private readonly Lock _gate = new();
+    private CapturedBody? _captured;
+    private bool _closed;
 
     public override bool CanRead => false;
 
@@ -32,14 +29,33 @@ internal sealed class ResponseBodySink(InProcessResponse response, int maxCaptur
 
     internal void Begin(int statusCode, string? contentType)
     {
-        if (ContentTypes.IsKept(kind, statusCode, contentType))
+        if (!ContentTypes.IsKept(kind, statusCode, contentType))
         {
-            _captured = new ArrayBufferWriter<byte>(16 * 1024);
+            return;
+        }
+        lock (_gate)
+        {
+            if (!_closed)
+            {
+                _captured = new CapturedBody(maxCapturedBytes);
+            }
         }
     }
 
-    /// <summary>Stops keeping anything: the crawler has what it needs or has given up.</summary>
-    internal void StopCapturing() => _closed = true;
+    /// <summary>The body kept so far, now the caller's; nothing more is kept.</summary>
+    internal CapturedBody? TakeCaptured()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            var captured = _captured;
+            _captured = null;
+            return captured;
+        }
+    }
+
+    /// <summary>Stops keeping anything and returns what was kept: the crawler has given up on the request.</summary>
+    internal void StopCapturing() => TakeCaptured()?.Dispose();
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
@@ -79,16 +95,9 @@ internal sealed class ResponseBodySink(InProcessResponse response, int maxCaptur
 
     private void Append(ReadOnlySpan<byte> bytes)
     {
-        if (_closed || _captured is null)
+        lock (_gate)
         {
-            return;
+            _captured?.Append(bytes);
         }
-        var room = maxCapturedBytes - _captured.WrittenCount;
-        if (bytes.Length > room)
-        {
-            Truncated = true;
-            bytes = bytes[..room];
-        }
-        _captured.Write(bytes);
     }
 }
