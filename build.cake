@@ -46,16 +46,20 @@ Task("Pack")
     .IsDependentOn("Test")
     .Does(() =>
 {
-    foreach (var project in new[] { "./src/HealthChecks.Warmup/HealthChecks.Warmup.csproj", "./src/HealthChecks.Warmup.Cli/HealthChecks.Warmup.Cli.csproj" })
+    DotNetPack("./src/HealthChecks.Warmup/HealthChecks.Warmup.csproj", new DotNetPackSettings
     {
-        DotNetPack(project, new DotNetPackSettings
-        {
-            Configuration = configuration,
-            NoBuild = true,
-            NoRestore = true,
-            OutputDirectory = artifacts + Directory("packages"),
-        });
-    }
+        Configuration = configuration,
+        NoBuild = true,
+        NoRestore = true,
+        OutputDirectory = artifacts + Directory("packages"),
+    });
+    // The tool is packed per platform, precompiled: packing publishes it for each runtime identifier,
+    // so it restores and builds for them (see its project file).
+    DotNetPack("./src/HealthChecks.Warmup.Cli/HealthChecks.Warmup.Cli.csproj", new DotNetPackSettings
+    {
+        Configuration = configuration,
+        OutputDirectory = artifacts + Directory("packages"),
+    });
 });
 
 RunTarget(target);

@@ -14,6 +14,8 @@ internal static class Rows
 
     /// <summary><c>dotnet-warmup</c>: the library crawling over HTTP from a process of its own, as wget does.</summary>
     public const string Cli = "dotnet-warmup (this library's CLI) over HTTP";
+    /// <summary><c>dotnet-warmup</c> as its package for this platform installs it: precompiled (ReadyToRun).</summary>
+    public const string CliPackaged = "dotnet-warmup as packaged (ReadyToRun)";
     public const string Wget = "wget";
     public const string Linkinator = "linkinator";
 }

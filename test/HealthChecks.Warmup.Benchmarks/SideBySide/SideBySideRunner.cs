@@ -39,6 +39,9 @@ internal sealed class SideBySideRunner(TextWriter output)
     /// <summary>This library's command-line tool, built beside the benchmark (a project reference).</summary>
     private static readonly string s_cli = Path.Combine(Path.GetDirectoryName(s_self)!, "dotnet-warmup.dll");
 
+    /// <summary>This benchmark's project file, from its build output (bin/Release/net10.0).</summary>
+    private static readonly string s_project = Path.Combine(Path.GetDirectoryName(s_self)!, "..", "..", "..", "HealthChecks.Warmup.Benchmarks.csproj");
+
     /// <summary>
     /// Runtime settings an app owner can choose (in the app's project file, or as these environment
     /// variables) for a faster first warm-up, each a row of its own: the runtime's tiered compilation
@@ -68,7 +71,7 @@ internal sealed class SideBySideRunner(TextWriter output)
         };
         if (readyToRun)
         {
-            var published = await PublishReadyToRunAsync();
+            var published = await PublishReadyToRunAsync(s_project, "healthchecks-warmup-r2r", "HealthChecks.Warmup.Benchmarks.dll");
             systems.Add(async () => [await WarmAsync(pages, ReadyMode.InProcess, Rows.ReadyToRun, published)]);
         }
         foreach (var (row, variable) in runtimeSettings ? s_runtimeSettings : [])
@@ -76,6 +79,13 @@ internal sealed class SideBySideRunner(TextWriter output)
             systems.Add(async () => [await WarmAsync(pages, ReadyMode.InProcess, row, environment: (variable, "0"))]);
         }
         systems.Add(async () => [await CrawlAsync(pages, Rows.Cli, "dotnet", port => ["exec", s_cli, $"http://127.0.0.1:{port}/", "--depth", "10", "--no-sitemaps"])]);
+        if (readyToRun)
+        {
+            // What `dotnet tool install` puts on this machine: the tool's package for its platform, precompiled.
+            var packaged = await PublishReadyToRunAsync(Path.Combine(Path.GetDirectoryName(s_project)!, "..", "..", "src", "HealthChecks.Warmup.Cli", "HealthChecks.Warmup.Cli.csproj"),
+                "healthchecks-warmup-cli-r2r", "dotnet-warmup.dll");
+            systems.Add(async () => [await CrawlAsync(pages, Rows.CliPackaged, "dotnet", port => ["exec", packaged, $"http://127.0.0.1:{port}/", "--depth", "10", "--no-sitemaps"])]);
+        }
         if (includeTools && Installed("wget"))
         {
             systems.Add(async () => [await CrawlAsync(pages, Rows.Wget, "wget", port => ["-r", "-l", "inf", "-p", "--delete-after", "-e", "robots=off", "-nv", "-P", Path.Combine(Path.GetTempPath(), $"wget-{port}"), $"http://127.0.0.1:{port}/"])]);
@@ -127,6 +137,10 @@ internal sealed class SideBySideRunner(TextWriter output)
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"in-process, published ReadyToRun ÷ wget = {published.Work.TotalSeconds / wget.Work.TotalSeconds:0.00}; ÷ floor = {published.Work.TotalSeconds / floor.Work.TotalSeconds:0.00}"));
             }
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"dotnet-warmup ÷ wget = {Row(Rows.Cli).Work.TotalSeconds / wget.Work.TotalSeconds:0.00} (both crawl from a process of their own)"));
+            if (readyToRun)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"dotnet-warmup as packaged ÷ wget = {Row(Rows.CliPackaged).Work.TotalSeconds / wget.Work.TotalSeconds:0.00}"));
+            }
             foreach (var (row, _) in runtimeSettings ? s_runtimeSettings : [])
             {
                 var setting = Row(row);
@@ -244,17 +258,17 @@ internal sealed class SideBySideRunner(TextWriter output)
     }
 
     /// <summary>
-    /// This benchmark published ReadyToRun (every assembly, AngleSharp included, precompiled for this
-    /// machine's runtime identifier), as a site is deployed when start-up time matters.
+    /// A project published ReadyToRun (every assembly, AngleSharp included, precompiled for this
+    /// machine's runtime identifier): this benchmark's site, as a site is deployed when start-up time
+    /// matters, or the command-line tool, as its package for this platform holds it.
     /// </summary>
-    private async Task<string> PublishReadyToRunAsync()
+    private async Task<string> PublishReadyToRunAsync(string project, string folder, string assembly)
     {
-        var project = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(s_self)!, "..", "..", "..", "HealthChecks.Warmup.Benchmarks.csproj"));
-        var target = Path.Combine(Path.GetTempPath(), "healthchecks-warmup-r2r");
+        var target = Path.Combine(Path.GetTempPath(), folder);
         output.WriteLine($"Publishing ReadyToRun to {target} ...");
-        var log = await RunToolAsync("dotnet", ["publish", project, "-c", "Release", "-r", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier,
+        var log = await RunToolAsync("dotnet", ["publish", Path.GetFullPath(project), "-c", "Release", "-r", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier,
             "--self-contained", "false", "-p:PublishReadyToRun=true", "--disable-build-servers", "-o", target]);
-        var published = Path.Combine(target, "HealthChecks.Warmup.Benchmarks.dll");
+        var published = Path.Combine(target, assembly);
         return File.Exists(published) ? published : throw new InvalidOperationException("dotnet publish failed:\n" + log);
     }
 

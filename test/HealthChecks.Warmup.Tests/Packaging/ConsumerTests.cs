@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
+using HealthChecks.Warmup.Tests.Support;
 
 namespace HealthChecks.Warmup.Tests.Packaging;
 
@@ -36,14 +34,14 @@ public sealed class ConsumerTests
     [Test]
     public async Task PackedPackage_InAThrowawayApp_Answers503ThenWarms()
     {
-        var root = RepositoryRoot();
+        var root = Processes.RepositoryRoot();
         var work = Directory.CreateTempSubdirectory("warmup-consumer-");
         var version = "0.0.0-consumer." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
         try
         {
             var feed = Directory.CreateDirectory(Path.Combine(work.FullName, "feed")).FullName;
             var app = Directory.CreateDirectory(Path.Combine(work.FullName, "app")).FullName;
-            await RunAsync(root, "dotnet", "pack", "src/HealthChecks.Warmup/HealthChecks.Warmup.csproj", "-c", "Release", "-o", feed, $"-p:Version={version}");
+            await Processes.RunAsync(root, "dotnet", "pack", "src/HealthChecks.Warmup/HealthChecks.Warmup.csproj", "-c", "Release", "-o", feed, $"-p:Version={version}");
             Assert.That(File.Exists(Path.Combine(feed, $"HealthChecks.Warmup.{version}.nupkg")), Is.True);
 
             await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), $"""
@@ -67,10 +65,10 @@ public sealed class ConsumerTests
                 </configuration>
                 """);
             await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), AppProgram);
-            await RunAsync(app, "dotnet", "build", "-c", "Release");
+            await Processes.RunAsync(app, "dotnet", "build", "-c", "Release");
 
-            var port = FreePort();
-            using var process = Start(app, "dotnet", "bin/Release/net10.0/app.dll", "--urls", $"http://127.0.0.1:{port}");
+            var port = Processes.FreePort();
+            using var process = Processes.Start(app, "dotnet", "bin/Release/net10.0/app.dll", "--urls", $"http://127.0.0.1:{port}");
             try
             {
                 using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
@@ -102,68 +100,7 @@ public sealed class ConsumerTests
         }
         finally
         {
-            try
-            {
-                work.Delete(recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still held open; the temp folder is the system's to clean.
-            }
+            Processes.DeleteQuietly(work);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "HealthChecks.Warmup.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new DirectoryNotFoundException("HealthChecks.Warmup.sln");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static ProcessStartInfo StartInfo(string directory, string file, string[] arguments)
-    {
-        var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        return start;
-    }
-
-    private static Process Start(string directory, string file, params string[] arguments)
-    {
-        var process = Process.Start(StartInfo(directory, file, arguments))!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task RunAsync(string directory, string file, params string[] arguments)
-    {
-        using var process = Process.Start(StartInfo(directory, file, arguments))!;
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.That(process.ExitCode, Is.Zero, $"{file} {string.Join(' ', arguments)}\n{output}");
     }
 }

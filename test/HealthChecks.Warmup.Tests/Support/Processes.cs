@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace HealthChecks.Warmup.Tests.Support;
+
+/// <summary>The repository, free ports and child processes (dotnet pack, a built app), for the packaging tests.</summary>
+internal static class Processes
+{
+    public static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "HealthChecks.Warmup.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+        throw new DirectoryNotFoundException("HealthChecks.Warmup.sln");
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Starts a process whose output nobody reads (drained, so that it never blocks).</summary>
+    public static Process Start(string directory, string file, params string[] arguments)
+    {
+        var process = Process.Start(StartInfo(directory, file, arguments))!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Runs a process to its end (at most 5 minutes) and returns its output; fails the test on a non-zero exit code.</summary>
+    public static async Task<string> RunAsync(string directory, string file, params string[] arguments)
+    {
+        using var process = Process.Start(StartInfo(directory, file, arguments))!;
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        lock (output)
+        {
+            Assert.That(process.ExitCode, Is.Zero, $"{file} {string.Join(' ', arguments)}\n{output}");
+            return output.ToString();
+        }
+    }
+
+    /// <summary>Deletes a temporary folder, leaving it to the system when a file in it is still held open.</summary>
+    public static void DeleteQuietly(DirectoryInfo directory)
+    {
+        try
+        {
+            directory.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open; the temp folder is the system's to clean.
+        }
+    }
+
+    private static ProcessStartInfo StartInfo(string directory, string file, string[] arguments)
+    {
+        var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        return start;
+    }
+}
