@@ -7,6 +7,7 @@ namespace HealthChecks.Warmup.Benchmarks;
 
 // dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- side-by-side [--pages 2000] [--load-pages 20000] [--ready-to-run] [--runtime-settings] [--rounds 3] [--scaling]
 // dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- micro [BenchmarkDotNet arguments]
+// dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- serve --pages 2000 --port 5000 --mode WarmProcess --runs 20
 // (serve is what side-by-side starts in a process of its own for every system.)
 /// <summary>The benchmark's entry point.</summary>
 internal static class BenchmarkProgram
@@ -24,7 +25,7 @@ internal static class BenchmarkProgram
         {
             case "serve":
                 var modeAt = Array.IndexOf(args, "--mode");
-                await BenchSite.RunAsync(Option("--pages", 2000), Option("--port", 5000), Enum.Parse<ReadyMode>(args[modeAt + 1]), recordSeen: Option("--record-seen", 1) == 1);
+                await BenchSite.RunAsync(Option("--pages", 2000), Option("--port", 5000), Enum.Parse<ReadyMode>(args[modeAt + 1]), recordSeen: Option("--record-seen", 1) == 1, runs: Option("--runs", 3));
                 return 0;
             case "side-by-side":
                 var runner = new SideBySideRunner(Console.Out);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using HealthChecks.Warmup.Crawling;
 using HealthChecks.Warmup.Fetching.InProcess;
@@ -27,8 +28,8 @@ internal enum ReadyMode
     Floor,
     /// <summary>
     /// The library's crawl (same options, in-process fetcher) and the floor's replay, alternately three
-    /// times each in one process, reporting the third of each: the crawl's own cost against serving the
-    /// pages, once the runtime has compiled and optimised the code.
+    /// times each in one process (<c>--runs N</c>: N times, each printed), reporting the last of each: the
+    /// crawl's own cost against serving the pages, once the runtime has compiled and optimised the code.
     /// </summary>
     WarmProcess,
 }
@@ -41,7 +42,7 @@ internal enum ReadyMode
 /// </summary>
 internal static class BenchSite
 {
-    public static async Task RunAsync(int pages, int port, ReadyMode mode, bool recordSeen = true)
+    public static async Task RunAsync(int pages, int port, ReadyMode mode, bool recordSeen = true, int runs = 3)
     {
         var site = new DocsSite(pages);
         var seen = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
@@ -64,7 +65,7 @@ internal static class BenchSite
                 builder.Services.AddSingleton(ready);
                 builder.Services.AddHostedService<BackgroundService>(services => mode == ReadyMode.Floor
                     ? new FloorReplay(site, ready, services)
-                    : new RepeatedCrawl(site, ready, services));
+                    : new RepeatedCrawl(site, ready, services, runs));
                 healthChecks.AddCheck("floor", () => ready.Duration is { } d
                     ? HealthCheckResult.Healthy(data: ready.FloorDuration is { } floor
                         ? new Dictionary<string, object> { ["durationMs"] = (long)d.TotalMilliseconds, ["floorMs"] = (long)floor.TotalMilliseconds }
@@ -194,10 +195,12 @@ internal static class BenchSite
     }
 
     /// <summary>
-    /// The library's crawl, as the in-process warm-up runs it, and the floor's replay, alternately three
-    /// times each in one process; the third of each is reported, both with the code already optimised.
+    /// The library's crawl, as the in-process warm-up runs it, and the floor's replay, alternately
+    /// <paramref name="runs"/> times each in one process (three in the side-by-side run); the last of
+    /// each is reported, with the code compiled and optimised by then. Every run's pair is written to
+    /// standard output, to see how many runs the runtime takes to settle.
     /// </summary>
-    private sealed class RepeatedCrawl(DocsSite site, ReadyFlag ready, IServiceProvider services) : BackgroundService
+    private sealed class RepeatedCrawl(DocsSite site, ReadyFlag ready, IServiceProvider services, int runs) : BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
@@ -207,12 +210,14 @@ internal static class BenchSite
             var fetcher = new InProcessFetcher(services.GetRequiredService<InProcessApplication>(), options, TimeProvider.System);
             WarmupReport? report = null;
             var floor = TimeSpan.Zero;
-            for (var run = 0; run < 3; run++)
+            for (var run = 1; run <= Math.Max(1, runs); run++)
             {
                 var crawler = new Crawler("warm-process", options, fetcher, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-                report = await crawler.RunAsync(run + 1, new SiteScope(origin), [new CrawlRequest(origin, UrlKind.Page, 0, null, IsEntry: true, RedirectHops: 0)],
+                report = await crawler.RunAsync(run, new SiteScope(origin), [new CrawlRequest(origin, UrlKind.Page, 0, null, IsEntry: true, RedirectHops: 0)],
                     new HashSet<string>(), stoppingToken);
                 floor = await ReplayAsync(site, origin, fetcher, options.EffectiveMaxConcurrency, stoppingToken);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"run {run}: crawl {report.Duration.TotalMilliseconds:F0} ms, floor replay {floor.TotalMilliseconds:F0} ms"));
             }
             ready.FloorDuration = floor;
             ready.Duration = report!.Duration;
