@@ -28,7 +28,7 @@ internal enum ReadyMode
     Floor,
     /// <summary>
     /// The library's crawl (same options, in-process fetcher) and the floor's replay, alternately three
-    /// times each in one process (<c>--runs N</c>: N times, each printed), reporting the last of each: the
+    /// times each (<c>--runs N</c>: N times) in one process, each pair printed, reporting the last: the
     /// crawl's own cost against serving the pages, once the runtime has compiled and optimised the code.
     /// </summary>
     WarmProcess,

@@ -38,7 +38,10 @@ internal static class Processes
         return process;
     }
 
-    /// <summary>Runs a process to its end (at most 5 minutes) and returns its output; fails the test on a non-zero exit code.</summary>
+    /// <summary>
+    /// Runs a process to its end and returns its output; fails the test on a non-zero exit code, or
+    /// after 5 minutes, when the process and its children are killed rather than left running.
+    /// </summary>
     public static async Task<string> RunAsync(string directory, string file, params string[] arguments)
     {
         using var process = Process.Start(StartInfo(directory, file, arguments))!;
@@ -48,10 +51,23 @@ internal static class Processes
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
+        var command = $"{file} {string.Join(' ', arguments)}";
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            lock (output)
+            {
+                Assert.Fail($"{command} did not end within 5 minutes\n{output}");
+            }
+        }
         lock (output)
         {
-            Assert.That(process.ExitCode, Is.Zero, $"{file} {string.Join(' ', arguments)}\n{output}");
+            Assert.That(process.ExitCode, Is.Zero, $"{command}\n{output}");
             return output.ToString();
         }
     }
