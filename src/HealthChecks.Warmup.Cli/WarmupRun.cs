@@ -38,13 +38,13 @@ internal static class WarmupRun
         var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("dotnet-warmup");
         var crawler = new Crawler(Registration, options, new HttpFetcher(client, options, time), time, logger);
         var origin = SiteScope.OriginOf(options.BaseAddress!);
-        var (scope, seeds) = await WarmupSeeds.DiscoverAsync(Registration, origin, options, [], [], cancellationToken);
+        var (scope, seeds) = await WarmupSeeds.DiscoverAsync(Registration, origin, options, [], endpoints: null, cancellationToken);
 
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
         // The crawl first: the console's set-up and the header (the first table rendered, which the
         // summary's tables then find compiled) run beside it instead of before it.
-        var crawl = Task.Run(() => crawler.RunAsync(1, scope, seeds, new HashSet<string>(), cancellationToken), CancellationToken.None);
+        var crawl = Task.Run(() => crawler.RunAsync(1, scope, seeds, cancellationToken), CancellationToken.None);
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),

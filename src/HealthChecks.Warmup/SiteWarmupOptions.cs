@@ -71,13 +71,24 @@ public sealed class SiteWarmupOptions
     public IList<string> Hosts { get; set; } = [];
 
     /// <summary>
-    /// Whether the app's own endpoints are warmed: every endpoint that answers GET and needs no route
-    /// value (Razor Pages, MVC actions, minimal APIs) becomes a page to warm at depth 0, except health
-    /// check endpoints and those marked <c>ExcludeFromWarmup</c>; <c>WithWarmup("/products/42")</c> adds
-    /// sample paths of an endpoint that needs values. Default: <see langword="null"/>, meaning on
-    /// in-process and off over HTTP (where the site may not be this app).
+    /// Whether the app's own endpoints are warmed: every endpoint of the app's own code that answers GET
+    /// and needs no route value (Razor Pages, MVC actions, routable Razor components, minimal APIs)
+    /// becomes a page to warm at depth 0, except those marked <c>ExcludeFromWarmup</c>; static assets
+    /// and the framework's own endpoints (health checks, SignalR, Blazor's circuit) are left to the
+    /// pages that use them. <c>WithWarmup("/products/42")</c> adds sample paths of an endpoint that
+    /// needs values. Default: <see langword="null"/>, meaning on in-process and off over HTTP (where
+    /// the site may not be this app).
     /// </summary>
     public bool? DiscoverEndpoints { get; set; }
+
+    /// <summary>
+    /// Whether an endpoint that only endpoint discovery found is judged like a linked page. When
+    /// <see langword="false"/>, such an endpoint that answers 5xx, throws or times out is logged as a
+    /// warning and listed in the result's data (<c>discoveredFailures</c>), but does not keep the site
+    /// cold: it is the library's guess, not the site's link or the user's word. An endpoint a page
+    /// links to, or one marked <c>WithWarmup</c>, is always judged. Default: <see langword="false"/>.
+    /// </summary>
+    public bool JudgeDiscoveredEndpoints { get; set; }
 
     /// <summary>
     /// Whether each site's <c>/sitemap.xml</c>, the sitemaps that <c>/robots.txt</c> names, sitemap

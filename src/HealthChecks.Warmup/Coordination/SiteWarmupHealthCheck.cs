@@ -1,3 +1,5 @@
+using HealthChecks.Warmup.Fetching.Http;
+using HealthChecks.Warmup.Fetching.InProcess;
 using HealthChecks.Warmup.Reporting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -9,12 +11,30 @@ namespace HealthChecks.Warmup.Coordination;
 /// repeats a warm-up. The probe's query may carry the original's flags: <c>ignoreResourceServerError=yes</c>
 /// judges this probe with resource server errors ignored; <c>verbose=yes</c> logs the last attempt's
 /// per-URL outcomes. <c>force=yes</c> is not honoured: re-crawling on demand was a denial-of-service hole.
+/// A request of the warm-up's own that reaches a health endpoint gets Healthy from this check, so that
+/// a warm-up never waits for itself, however the endpoint is mapped or named.
 /// </summary>
 internal sealed class SiteWarmupHealthCheck(WarmupCoordinator coordinator, IHttpContextAccessor httpContextAccessor) : IHealthCheck
 {
+    private static readonly HealthCheckResult OwnRequest = HealthCheckResult.Healthy("The site warm-up's own request.");
+
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var query = httpContextAccessor.HttpContext?.Request.Query;
+        var httpContext = httpContextAccessor.HttpContext;
+        if (httpContext?.Features.Get<SiteWarmupRequestFeature>() is { } warmupRequest)
+        {
+            // The warm-up reached a health endpoint of its own app: it must never wait for itself. The
+            // crawler learns from the feature that this answer is no verdict on the site.
+            warmupRequest.ReachedHealthCheck = true;
+            return Task.FromResult(OwnRequest);
+        }
+        if (httpContext is not null && OwnRequestMarker.IsOwn(httpContext.Request.Headers[OwnRequestMarker.Header]))
+        {
+            // The same, for this app's warm-up over HTTP; the response header tells its fetcher.
+            httpContext.Response.Headers[OwnRequestMarker.ReachedHeader] = "1";
+            return Task.FromResult(OwnRequest);
+        }
+        var query = httpContext?.Request.Query;
         if (IsYes(query, "verbose"))
         {
             coordinator.LogOutcomesForProbe();

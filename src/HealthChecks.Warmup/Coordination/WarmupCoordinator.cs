@@ -143,16 +143,16 @@ internal sealed class WarmupCoordinator(
         }
         var origin = options.BaseAddress is { } configured ? SiteScope.OriginOf(configured) : EntryPointDiscovery.SiteOrigin(server);
         IFetcher fetcher = options.Transport == WarmupTransport.Http
-            ? new HttpFetcher(httpClientFactory.CreateClient(WarmupHttpClient.Name(Name)), options, time)
-            : new InProcessFetcher(application, options, time);
+            ? new HttpFetcher(httpClientFactory.CreateClient(WarmupHttpClient.Name(Name)), options, time, ownApp: true)
+            : new InProcessFetcher(application, options, ServerRequestDefaults.From(services), time);
         var crawler = new Crawler(Name, options, fetcher, time, logger, telemetry, progress);
         var endpoints = AppEndpoints.Read(services);
         var discoverEndpoints = options.DiscoverEndpoints ?? options.Transport == WarmupTransport.InProcess;
         var (scope, seeds) = await WarmupSeeds.DiscoverAsync(Name, origin, options, services.GetServices<ISiteWarmupSource>(),
-            discoverEndpoints ? endpoints.Pages : [], stopping);
+            discoverEndpoints ? endpoints : null, stopping);
         WarmupLog.WarmupStarted(logger, Name, attempt, seeds.Count, origin);
         using var span = WarmupTelemetry.StartAttempt(Name, attempt, origin);
-        var report = await crawler.RunAsync(attempt, scope, seeds, endpoints.HealthChecks, stopping);
+        var report = await crawler.RunAsync(attempt, scope, seeds, stopping);
         var judged = Judge(report);
         WarmupTelemetry.EndAttempt(span, report, judged.Failures);
         telemetry.RecordWarmup(Name, report.Duration, judged.State == WarmupState.Succeeded);
@@ -162,17 +162,18 @@ internal sealed class WarmupCoordinator(
     private WarmupSnapshot Judge(WarmupReport report)
     {
         var counts = report.Counts;
-        var failures = FailureRules.Failures(report, options.IgnoreResourceServerErrors);
+        var failures = FailureRules.Failures(report, options.IgnoreResourceServerErrors, options.JudgeDiscoveredEndpoints);
+        List<UrlOutcome> discoveredFailures = [.. report.Outcomes.Where(o => FailureRules.IsReportedOnly(o, options.JudgeDiscoveredEndpoints))];
         var durationMs = (long)report.Duration.TotalMilliseconds;
         if (failures.Count == 0)
         {
             WarmupLog.WarmupSucceeded(logger, Name, counts.Done, counts.Succeeded, counts.ClientErrors, counts.ServerErrors, counts.Errors, counts.OutOfScope, durationMs);
-            // Latched: keep the counts, release the per-URL outcomes.
+            // Latched: keep the counts and what was reported, release the per-URL outcomes.
             var summary = new WarmupReport(report.Attempt, report.Origin, report.Duration, counts, []);
-            return Snapshot with { State = WarmupState.Succeeded, LastReport = summary, Failures = [], CrawlerError = null };
+            return Snapshot with { State = WarmupState.Succeeded, LastReport = summary, Failures = [], DiscoveredFailures = discoveredFailures, CrawlerError = null };
         }
         WarmupLog.WarmupFailed(logger, Name, report.Attempt, failures.Count, failures[0].Describe(), counts.Done, durationMs);
-        return Snapshot with { State = WarmupState.Failed, LastReport = report, Failures = failures, CrawlerError = null };
+        return Snapshot with { State = WarmupState.Failed, LastReport = report, Failures = failures, DiscoveredFailures = discoveredFailures, CrawlerError = null };
     }
 
     private async Task LogProgressAsync(CrawlProgress progress, CancellationToken cancellationToken)

@@ -37,4 +37,7 @@ internal sealed record WarmupSnapshot(
     DateTimeOffset? NextAttemptAt)
 {
     public static WarmupSnapshot Initial { get; } = new(WarmupState.NotStarted, 0, null, null, [], null, null);
+
+    /// <summary>Endpoints only endpoint discovery found that failed in the last finished attempt: reported, not judged.</summary>
+    public IReadOnlyList<UrlOutcome> DiscoveredFailures { get; init; } = [];
 }

@@ -7,6 +7,8 @@ internal enum UrlKind
     Resource,
     /// <summary>robots.txt or a sitemap, read for the pages it lists; never a failure.</summary>
     Sitemap,
+    /// <summary>A health endpoint of this app that a warm-up request reached: its answer is no verdict on the site; never a failure.</summary>
+    HealthEndpoint,
 }
 
 /// <summary>One URL the frontier admitted, with how it was reached.</summary>
@@ -16,4 +18,8 @@ internal enum UrlKind
 /// <param name="Referrer">The page, stylesheet or redirect that led here; <see langword="null"/> for entry pages.</param>
 /// <param name="IsEntry">An entry page, or where an entry page redirected to.</param>
 /// <param name="RedirectHops">How many redirects led here.</param>
-internal sealed record CrawlRequest(Uri Url, UrlKind Kind, int Depth, Uri? Referrer, bool IsEntry, int RedirectHops);
+/// <param name="IsDiscovered">
+/// Found by endpoint discovery alone, a guess of the library's: its failure is reported, not judged,
+/// unless a page or stylesheet also references it.
+/// </param>
+internal sealed record CrawlRequest(Uri Url, UrlKind Kind, int Depth, Uri? Referrer, bool IsEntry, int RedirectHops, bool IsDiscovered = false);

@@ -36,13 +36,13 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
     /// Ends normally when done or at the deadline; throws <see cref="OperationCanceledException"/> only
     /// when <paramref name="stopping"/> is cancelled.
     /// </summary>
-    public async Task<WarmupReport> RunAsync(int attempt, SiteScope scope, IReadOnlyList<CrawlRequest> seeds, IReadOnlySet<string> healthEndpoints, CancellationToken stopping)
+    public async Task<WarmupReport> RunAsync(int attempt, SiteScope scope, IReadOnlyList<CrawlRequest> seeds, CancellationToken stopping)
     {
         var started = time.GetTimestamp();
         using var deadline = new CancellationTokenSource(options.Deadline, time);
         using var crawl = CancellationTokenSource.CreateLinkedTokenSource(stopping, deadline.Token);
 
-        var frontier = new Frontier(scope, options, Progress, healthEndpoints);
+        var frontier = new Frontier(scope, options, Progress);
         var resolved = new ResolvedLinks(scope.Origin);
         try
         {
@@ -88,7 +88,9 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
                 WarmupLog.LimitReached(logger, registration, WarmupLimits.Deadline);
             }
         }
-        return new WarmupReport(attempt, scope.Origin, time.GetElapsedTime(started), Progress, [.. _outcomes]);
+        // A discovered endpoint that a page, stylesheet or sitemap also referenced is the site's link.
+        var outcomes = _outcomes.Select(o => o.IsDiscovered && !frontier.IsOnlyDiscovered(o.Url) ? o with { IsDiscovered = false } : o);
+        return new WarmupReport(attempt, scope.Origin, time.GetElapsedTime(started), Progress, [.. outcomes]);
     }
 
     private async Task WorkAsync(Frontier frontier, ResolvedLinks resolved, CancellationToken cancellationToken)
@@ -114,11 +116,12 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         var started = time.GetTimestamp();
         // Disposed when this visit is done with the body: the extraction below has ended by then.
         using var response = await fetcher.FetchAsync(request, cancellationToken);
-        var outcome = new UrlOutcome(request.Url.AbsoluteUri, request.Kind, request.Depth, request.Referrer?.AbsoluteUri, request.IsEntry,
-            response.StatusCode, response.Failure, response.Error, time.GetElapsedTime(started), response.Attempts);
+        var kind = response.ReachedHealthCheck ? UrlKind.HealthEndpoint : request.Kind;
+        var outcome = new UrlOutcome(request.Url.AbsoluteUri, kind, request.Depth, request.Referrer?.AbsoluteUri, request.IsEntry,
+            response.StatusCode, response.Failure, response.Error, time.GetElapsedTime(started), response.Attempts, request.IsDiscovered);
         Record(outcome);
 
-        if (response.Failure != FetchFailure.None || response.StatusCode is not { } status)
+        if (response.Failure != FetchFailure.None || response.StatusCode is not { } status || kind == UrlKind.HealthEndpoint)
         {
             return;
         }
@@ -262,7 +265,15 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         Progress.CountDone(outcome);
         telemetry?.RecordRequest(registration, outcome);
         var durationMs = (long)outcome.Duration.TotalMilliseconds;
-        if (outcome.Failure != FetchFailure.None || outcome.StatusCode >= 500)
+        if (outcome.Kind == UrlKind.HealthEndpoint)
+        {
+            WarmupLog.HealthEndpointReached(logger, _detail, outcome.Url, outcome.StatusCode, outcome.Referrer);
+        }
+        else if (Rules.FailureRules.IsReportedOnly(outcome, options.JudgeDiscoveredEndpoints))
+        {
+            WarmupLog.DiscoveredEndpointFailed(logger, outcome.Url, outcome.Result);
+        }
+        else if (outcome.Failure != FetchFailure.None || outcome.StatusCode >= 500)
         {
             WarmupLog.UrlFailed(logger, outcome.Kind, outcome.Url, outcome.StatusCode, outcome.Error ?? outcome.Failure.ToString(), outcome.Referrer);
         }

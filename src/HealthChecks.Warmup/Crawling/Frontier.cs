@@ -25,20 +25,23 @@ internal sealed class Frontier
 {
     private readonly SiteWarmupOptions _options;
     private readonly CrawlProgress _progress;
+    private const byte Admitted = 0;
+    private const byte DiscoveredOnly = 1;
+    private const byte DiscoveredAndReferenced = 2;
+
     // Most offers are links seen before (navigation repeats on every page): they are answered without a lock.
+    // The value says whether only endpoint discovery named the URL so far.
     private readonly ConcurrentDictionary<string, byte> _seen = new(StringComparer.Ordinal);
     private readonly Lock _admitting = new();
     private readonly Channel<CrawlRequest> _queue = Channel.CreateUnbounded<CrawlRequest>();
     // Admitted and not yet done, plus one held while the entry pages are being offered.
     private int _pending = 1;
 
-    private readonly IReadOnlySet<string> _healthEndpoints;
     private string[] _disallowed = [];
 
-    public Frontier(SiteScope scope, SiteWarmupOptions options, CrawlProgress progress, IReadOnlySet<string> healthEndpoints)
+    public Frontier(SiteScope scope, SiteWarmupOptions options, CrawlProgress progress)
     {
         Scope = scope;
-        _healthEndpoints = healthEndpoints;
         _options = options;
         _progress = progress;
     }
@@ -61,8 +64,12 @@ internal sealed class Frontier
                 return Admission.QueryNotFollowed;
             }
         }
-        if (_seen.ContainsKey(url.AbsoluteUri))
+        if (_seen.TryGetValue(url.AbsoluteUri, out var mark))
         {
+            if (mark == DiscoveredOnly && !request.IsDiscovered)
+            {
+                _seen.TryUpdate(url.AbsoluteUri, DiscoveredAndReferenced, DiscoveredOnly);
+            }
             return Admission.Duplicate;
         }
         if (!Scope.Contains(url))
@@ -75,7 +82,7 @@ internal sealed class Frontier
             _progress.CountExcluded();
             return Admission.Excluded;
         }
-        var admission = Claim(url, queued: true);
+        var admission = Claim(url, queued: true, request.IsDiscovered ? DiscoveredOnly : Admitted);
         if (admission == Admission.Admitted)
         {
             _queue.Writer.TryWrite(request);
@@ -87,16 +94,19 @@ internal sealed class Frontier
     /// Admits a URL the caller fetches itself, before the workers start (robots.txt): counted and
     /// deduplicated like any other, but not queued.
     /// </summary>
-    public bool TryClaim(Uri url) => Scope.Contains(url) && !IsExcluded(url) && Claim(url, queued: false) == Admission.Admitted;
+    public bool TryClaim(Uri url) => Scope.Contains(url) && !IsExcluded(url) && Claim(url, queued: false, Admitted) == Admission.Admitted;
+
+    /// <summary>Whether only endpoint discovery named <paramref name="url"/>: no entry, page, stylesheet or sitemap referenced it.</summary>
+    public bool IsOnlyDiscovered(string url) => _seen.TryGetValue(url, out var mark) && mark == DiscoveredOnly;
 
     /// <summary>Path prefixes robots.txt disallows; set before the workers start.</summary>
     public void Disallow(IEnumerable<string> prefixes) => _disallowed = [.. _disallowed, .. prefixes];
 
-    private Admission Claim(Uri url, bool queued)
+    private Admission Claim(Uri url, bool queued, byte mark)
     {
         lock (_admitting)
         {
-            if (!_seen.TryAdd(url.AbsoluteUri, 0))
+            if (!_seen.TryAdd(url.AbsoluteUri, mark))
             {
                 return Admission.Duplicate;
             }
@@ -131,10 +141,6 @@ internal sealed class Frontier
     private bool IsExcluded(Uri url)
     {
         var path = url.AbsolutePath;
-        if (_healthEndpoints.Contains(path.Length > 1 ? path.TrimEnd('/') : path))
-        {
-            return true;
-        }
         foreach (var prefix in _disallowed)
         {
             if (path.StartsWith(prefix, StringComparison.Ordinal))

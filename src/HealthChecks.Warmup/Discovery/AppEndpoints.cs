@@ -7,22 +7,22 @@ using Microsoft.Extensions.DependencyInjection;
 namespace HealthChecks.Warmup.Discovery;
 
 /// <summary>
-/// Reads the app's endpoints: the paths of every endpoint that answers GET and needs no route value
-/// (plus sample paths given with <see cref="WarmupAttribute"/>), and the health check endpoints,
-/// which are never warmed.
+/// Reads the app's endpoints: the paths of every endpoint of the app's own code that answers GET and
+/// needs no route value, and the sample paths given with <see cref="WarmupAttribute"/>.
 /// </summary>
 internal static class AppEndpoints
 {
-    // The display name MapHealthChecks gives its endpoints.
-    private const string HealthChecksDisplayName = "Health checks";
+    /// <summary>The endpoints found: guesses to report (<paramref name="Discovered"/>) and the user's own word (<paramref name="Named"/>).</summary>
+    /// <param name="Discovered">Parameterless GET endpoints of the app's own code.</param>
+    /// <param name="Named">Sample paths given with <c>WithWarmup</c> or <c>[Warmup]</c>.</param>
+    internal sealed record Found(List<string> Discovered, List<string> Named);
 
-    public static (List<string> Pages, HashSet<string> HealthChecks) Read(IServiceProvider services)
+    public static Found Read(IServiceProvider services)
     {
-        var pages = new List<string>();
-        var health = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var found = new Found([], []);
         if (services.GetService<EndpointDataSource>() is not { } dataSource)
         {
-            return (pages, health);
+            return found;
         }
         foreach (var endpoint in dataSource.Endpoints)
         {
@@ -31,14 +31,6 @@ internal static class AppEndpoints
                 continue;
             }
             var metadata = route.Metadata;
-            if (route.DisplayName == HealthChecksDisplayName)
-            {
-                if (TryPath(route.RoutePattern, out var healthPath))
-                {
-                    health.Add(healthPath);
-                }
-                continue;
-            }
             if (metadata.GetMetadata<ExcludeFromWarmupAttribute>() is not null
                 || metadata.GetMetadata<ISuppressMatchingMetadata>()?.SuppressMatching == true)
             {
@@ -46,14 +38,14 @@ internal static class AppEndpoints
             }
             foreach (var sample in metadata.GetOrderedMetadata<WarmupAttribute>())
             {
-                pages.AddRange(sample.Paths);
+                found.Named.AddRange(sample.Paths);
             }
-            if (AnswersGet(metadata) && TryPath(route.RoutePattern, out var path))
+            if (AppCode.Serves(route) && AnswersGet(metadata) && TryPath(route.RoutePattern, out var path))
             {
-                pages.Add(path);
+                found.Discovered.Add(path);
             }
         }
-        return (pages, health);
+        return found;
     }
 
     private static bool AnswersGet(EndpointMetadataCollection metadata) =>

@@ -13,7 +13,7 @@ internal static class WarmupSeeds
         Uri origin,
         SiteWarmupOptions options,
         IEnumerable<ISiteWarmupSource> sources,
-        IReadOnlyList<string> endpointPaths,
+        AppEndpoints.Found? endpoints,
         CancellationToken cancellationToken)
     {
         List<Uri> sites = options.Hosts.Count == 0
@@ -40,14 +40,9 @@ internal static class WarmupSeeds
 
         foreach (var site in sites)
         {
-            foreach (var path in endpointPaths)
-            {
-                if (LinkResolver.Resolve(site, path) is { } url)
-                {
-                    // Discovered, not configured: a 4xx here is a broken link, not a reason to stay cold.
-                    seeds.Add(new CrawlRequest(url, UrlKind.Page, 0, Referrer: null, IsEntry: false, RedirectHops: 0));
-                }
-            }
+            // Sample paths are the user's word, judged like linked pages; the rest is the library's guess.
+            AddEndpoints(seeds, site, endpoints?.Named ?? [], discovered: false);
+            AddEndpoints(seeds, site, endpoints?.Discovered ?? [], discovered: true);
         }
         return (new SiteScope(origin, otherSites), seeds);
     }
@@ -66,6 +61,17 @@ internal static class WarmupSeeds
         }
         var namesPort = host.TrimEnd().LastIndexOf(':') > host.LastIndexOf(']');
         return namesPort ? url : new UriBuilder(url) { Port = origin.Port }.Uri;
+    }
+
+    private static void AddEndpoints(List<CrawlRequest> seeds, Uri site, List<string> paths, bool discovered)
+    {
+        foreach (var path in paths)
+        {
+            if (LinkResolver.Resolve(site, path) is { } url)
+            {
+                seeds.Add(new CrawlRequest(url, UrlKind.Page, 0, Referrer: null, IsEntry: false, RedirectHops: 0, discovered));
+            }
+        }
     }
 
     private static void AddEntries(List<CrawlRequest> seeds, Uri site, IEnumerable<string> paths)

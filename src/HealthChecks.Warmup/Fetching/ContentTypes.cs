@@ -15,7 +15,7 @@ internal static class ContentTypes
     public static bool IsKept(Crawling.UrlKind kind, int statusCode, string? contentType) =>
         statusCode is >= 200 and < 300 && (kind == Crawling.UrlKind.Sitemap || IsHtml(contentType) || IsCss(contentType));
 
-    private static ReadOnlySpan<char> MediaType(string? contentType)
+    internal static ReadOnlySpan<char> MediaType(string? contentType)
     {
         if (contentType is null)
         {

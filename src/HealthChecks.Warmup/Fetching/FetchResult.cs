@@ -43,8 +43,25 @@ internal sealed class FetchResult : IDisposable
     /// <summary>How many times the request was sent (retries over HTTP); 1 in-process.</summary>
     public int Attempts { get; init; } = 1;
 
+    /// <summary>
+    /// The request reached one of the app's own site warm-up health checks (a health endpoint): its
+    /// answer says nothing about the site being warm and is not judged. In-process only.
+    /// </summary>
+    public bool ReachedHealthCheck { get; init; }
+
     /// <summary>Returns the body's array to the pool.</summary>
     public void Dispose() => Captured?.Dispose();
 
-    public static FetchResult Failed(FetchFailure failure, string error) => new() { Failure = failure, Error = error };
+    public static FetchResult Failed(FetchFailure failure, string error, int attempts = 1) =>
+        new() { Failure = failure, Error = error, Attempts = Math.Max(1, attempts) };
+
+    /// <summary>The words of a time-out before the response.</summary>
+    public static string NoResponseWithin(TimeSpan timeout) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"no response within {timeout.TotalSeconds:0.###} s");
+
+    /// <summary>The words of an exception.</summary>
+    public static string Describe(Exception exception) => $"{exception.GetType().Name}: {exception.Message}";
+
+    /// <summary>The Accept header a browser sends for a page, and for anything else.</summary>
+    public static string AcceptFor(Crawling.UrlKind kind) => kind == Crawling.UrlKind.Page ? "text/html,application/xhtml+xml,*/*;q=0.8" : "*/*";
 }

@@ -19,6 +19,7 @@ internal sealed class CrawlProgress
     private int _overLimit;
     private int _limits;
     private int _sitemaps;
+    private int _healthEndpoints;
 
     /// <summary>URLs admitted to the crawl: requested or waiting to be.</summary>
     public int Admitted => Volatile.Read(ref _admitted);
@@ -28,6 +29,9 @@ internal sealed class CrawlProgress
 
     /// <summary>robots.txt files and sitemaps read (or looked for): not counted by status class.</summary>
     public int Sitemaps => Volatile.Read(ref _sitemaps);
+
+    /// <summary>Requests that reached one of this app's health endpoints: not counted by status class.</summary>
+    public int HealthEndpoints => Volatile.Read(ref _healthEndpoints);
 
     /// <summary>2xx and 3xx answers.</summary>
     public int Succeeded => Volatile.Read(ref _succeeded);
@@ -73,6 +77,10 @@ internal sealed class CrawlProgress
         {
             // A site without a sitemap is no broken link.
             Interlocked.Increment(ref _sitemaps);
+        }
+        else if (outcome.Kind == Crawling.UrlKind.HealthEndpoint)
+        {
+            Interlocked.Increment(ref _healthEndpoints);
         }
         else if (outcome.Failure != FetchFailure.None)
         {

@@ -18,7 +18,8 @@ internal sealed record UrlOutcome(
     FetchFailure Failure,
     string? Error,
     TimeSpan Duration,
-    int Attempts = 1)
+    int Attempts = 1,
+    bool IsDiscovered = false)
 {
     /// <summary>A short line for descriptions and logs: <c>http://h/x → 500 (from http://h/)</c>.</summary>
     public string Describe()

@@ -89,6 +89,14 @@ internal static class WarmupHealthResult
         {
             data["failures"] = snapshot.Failures.Take(MaxFailuresShown).Select(f => f.Describe()).ToArray();
         }
+        if (snapshot.DiscoveredFailures.Count > 0)
+        {
+            data["discoveredFailures"] = snapshot.DiscoveredFailures.Take(MaxFailuresShown).Select(f => f.Describe()).ToArray();
+        }
+        if (snapshot.Progress is { HealthEndpoints: > 0 } reached)
+        {
+            data["healthEndpoints"] = reached.HealthEndpoints;
+        }
         if (snapshot.CrawlerError is { } error)
         {
             data["error"] = error;

@@ -47,6 +47,12 @@ internal static partial class WarmupLog
     [LoggerMessage(15, LogLevel.Warning, "Could not read the links of {Url}; its answer is recorded, its links are not followed", EventName = "UrlExtractionFailed")]
     public static partial void ExtractionFailed(ILogger logger, string url, Exception exception);
 
+    [LoggerMessage(16, LogLevel.Warning, "Discovered endpoint {Url} answered {Result}; reported, not judged: mark it WithWarmup() or set JudgeDiscoveredEndpoints to make it count, or ExcludeFromWarmup() to skip it", EventName = "DiscoveredEndpointFailed")]
+    public static partial void DiscoveredEndpointFailed(ILogger logger, string url, string result);
+
+    [LoggerMessage(EventId = 17, Message = "{Url} is a health endpoint of this app (answered {Status}); not judged (from {Referrer})", EventName = "HealthEndpointReached")]
+    public static partial void HealthEndpointReached(ILogger logger, LogLevel level, string url, int? status, string? referrer);
+
     [LoggerMessage(20, LogLevel.Information, "Probe asked for the outcomes of site warm-up {Registration} attempt {Attempt}: {Count} URLs follow", EventName = "ProbeVerbose")]
     public static partial void ProbeVerbose(ILogger logger, string registration, int attempt, int count);
 

@@ -108,6 +108,7 @@ internal sealed class WarmupTelemetry
     {
         UrlKind.Page => "page",
         UrlKind.Resource => "resource",
+        UrlKind.HealthEndpoint => "health_endpoint",
         _ => "sitemap",
     };
 

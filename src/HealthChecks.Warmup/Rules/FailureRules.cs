@@ -7,18 +7,24 @@ namespace HealthChecks.Warmup.Rules;
 /// The failure policy, applied to recorded outcomes: an entry page fails on any 4xx or 5xx except 401
 /// (a restricted site is a valid site), on an exception or a time-out; any other page or resource
 /// fails on 5xx, exception or time-out unless resource server errors are ignored; 4xx elsewhere is a
-/// broken link, recorded and logged but not a failure.
+/// broken link, recorded and logged but not a failure. An endpoint that only endpoint discovery found
+/// is the library's guess: its failure is reported, not judged, unless discovered endpoints are judged.
 /// </summary>
 internal static class FailureRules
 {
-    public static bool IsFailure(UrlOutcome outcome, bool ignoreResourceServerErrors)
+    public static bool IsFailure(UrlOutcome outcome, bool ignoreResourceServerErrors, bool judgeDiscovered = false)
     {
-        if (outcome.Kind == Crawling.UrlKind.Sitemap)
+        if (outcome.Kind is Crawling.UrlKind.Sitemap or Crawling.UrlKind.HealthEndpoint)
         {
             // robots.txt and sitemaps are optional: a broken one is logged, not a reason to stay cold.
+            // A health endpoint answers for the app's health, which includes this warm-up.
             return false;
         }
-        var broken = outcome.Failure != FetchFailure.None || outcome.StatusCode is null or >= 500;
+        var broken = IsBroken(outcome);
+        if (outcome.IsDiscovered && !judgeDiscovered)
+        {
+            return false;
+        }
         if (outcome.IsEntry)
         {
             return broken || (outcome.StatusCode >= 400 && outcome.StatusCode != 401);
@@ -26,12 +32,19 @@ internal static class FailureRules
         return broken && !ignoreResourceServerErrors;
     }
 
-    public static List<UrlOutcome> Failures(WarmupReport report, bool ignoreResourceServerErrors)
+    /// <summary>A 5xx, an exception, a time-out or no status at all.</summary>
+    public static bool IsBroken(UrlOutcome outcome) => outcome.Failure != FetchFailure.None || outcome.StatusCode is null or >= 500;
+
+    /// <summary>Whether the outcome is a discovered endpoint's failure that is reported instead of judged.</summary>
+    public static bool IsReportedOnly(UrlOutcome outcome, bool judgeDiscovered) =>
+        outcome.IsDiscovered && !judgeDiscovered && outcome.Kind == Crawling.UrlKind.Page && IsBroken(outcome);
+
+    public static List<UrlOutcome> Failures(WarmupReport report, bool ignoreResourceServerErrors, bool judgeDiscovered = false)
     {
         var failures = new List<UrlOutcome>();
         foreach (var outcome in report.Outcomes)
         {
-            if (IsFailure(outcome, ignoreResourceServerErrors))
+            if (IsFailure(outcome, ignoreResourceServerErrors, judgeDiscovered))
             {
                 failures.Add(outcome);
             }

@@ -189,7 +189,7 @@ internal static class BenchSite
         {
             var origin = await StartedAsync(services, stoppingToken);
             var options = new SiteWarmupOptions();
-            var fetcher = new InProcessFetcher(services.GetRequiredService<InProcessApplication>(), options, TimeProvider.System);
+            var fetcher = new InProcessFetcher(services.GetRequiredService<InProcessApplication>(), options, ServerRequestDefaults.From(services), TimeProvider.System);
             ready.Duration = await ReplayAsync(site, origin, fetcher, options.EffectiveMaxConcurrency, stoppingToken);
         }
     }
@@ -207,14 +207,14 @@ internal static class BenchSite
             var origin = await StartedAsync(services, stoppingToken);
             var options = new SiteWarmupOptions();
             Configure(options, site, WarmupTransport.InProcess);
-            var fetcher = new InProcessFetcher(services.GetRequiredService<InProcessApplication>(), options, TimeProvider.System);
+            var fetcher = new InProcessFetcher(services.GetRequiredService<InProcessApplication>(), options, ServerRequestDefaults.From(services), TimeProvider.System);
             WarmupReport? report = null;
             var floor = TimeSpan.Zero;
             for (var run = 1; run <= Math.Max(1, runs); run++)
             {
                 var crawler = new Crawler("warm-process", options, fetcher, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
                 report = await crawler.RunAsync(run, new SiteScope(origin), [new CrawlRequest(origin, UrlKind.Page, 0, null, IsEntry: true, RedirectHops: 0)],
-                    new HashSet<string>(), stoppingToken);
+                    stoppingToken);
                 floor = await ReplayAsync(site, origin, fetcher, options.EffectiveMaxConcurrency, stoppingToken);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"run {run}: crawl {report.Duration.TotalMilliseconds:F0} ms, floor replay {floor.TotalMilliseconds:F0} ms"));

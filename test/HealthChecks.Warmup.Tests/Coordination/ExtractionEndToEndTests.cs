@@ -134,13 +134,25 @@ public sealed class ExtractionEndToEndTests(WarmupTransport transport)
     [TestCase("<a href=\"/logout\">sign out</a>", "/logout", TestName = "excluded sign-out path")]
     [TestCase("<a href=\"/Account/LogOff\">sign out</a>", "/Account/LogOff", TestName = "excluded log-off path")]
     [TestCase("<a href=\"/doc?workflow_action=retract\">retract</a>", "/doc?workflow_action=retract", TestName = "page link with query string")]
-    [TestCase("<a href=\"/health/ready\">health</a>", "/health/ready", TestName = "the health endpoint itself")]
     public async Task NeverRequested(string markup, string forbiddenPath)
     {
         await using var site = await WarmAsync(markup);
 
         Assert.That(site.Paths, Does.Not.Contain(forbiddenPath));
         Assert.That(site.Paths, Does.Contain("/"), "the front page itself was warmed");
+    }
+
+    [Test]
+    public async Task LinkToTheAppsOwnHealthEndpoint_IsRequestedAndNotJudged()
+    {
+        // The endpoint answers 503 to everyone else until the warm-up is done; it must never wait for itself.
+        await using var site = await WarmAsync("<a href=\"/health/ready\">health</a>");
+        var probe = await site.ProbeAsync();
+
+        Assert.That(probe.Status, Is.EqualTo(System.Net.HttpStatusCode.OK), probe.Json);
+        Assert.That(site.CountOf("/health/ready"), Is.EqualTo(1));
+        Assert.That(probe.Count("healthEndpoints"), Is.EqualTo(1));
+        Assert.That(probe.Count("serverErrors"), Is.Zero);
     }
 
     [TestCase("<a href=\"javascript:fetch('/js-href')\">x</a>", TestName = "javascript: link")]

@@ -27,13 +27,16 @@ public sealed class EntryPointDiscoveryTests
     {
         var options = new SiteWarmupOptions { EntryPaths = ["/", "/shop?lang=en", "/docs/"] };
 
-        var (scope, seeds) = await WarmupSeeds.DiscoverAsync("site-warmup", new Uri("http://localhost:5000/"), options, [], ["/api/ping"], CancellationToken.None);
+        var (scope, seeds) = await WarmupSeeds.DiscoverAsync("site-warmup", new Uri("http://localhost:5000/"), options, [], new AppEndpoints.Found(["/api/ping"], ["/api/items/1"]), CancellationToken.None);
 
         Assert.That(seeds.Where(s => s.IsEntry).Select(s => s.Url.AbsoluteUri), Is.EqualTo(new[]
         {
             "http://localhost:5000/", "http://localhost:5000/shop?lang=en", "http://localhost:5000/docs/",
         }));
-        Assert.That(seeds.Single(s => !s.IsEntry).Url.AbsoluteUri, Is.EqualTo("http://localhost:5000/api/ping"));
+        Assert.That(seeds.Where(s => !s.IsEntry).Select(s => (s.Url.AbsoluteUri, s.IsDiscovered)), Is.EqualTo(new[]
+        {
+            ("http://localhost:5000/api/items/1", false), ("http://localhost:5000/api/ping", true),
+        }), "a sample path is the user's word; a discovered endpoint is the library's guess");
         Assert.That(scope.Origins.Select(o => o.AbsoluteUri), Is.EqualTo(new[] { "http://localhost:5000/" }));
     }
 
@@ -42,7 +45,7 @@ public sealed class EntryPointDiscoveryTests
     {
         var options = new SiteWarmupOptions { EntryPaths = ["/"], Hosts = ["alpha.example", "beta.example:8443"] };
 
-        var (scope, seeds) = await WarmupSeeds.DiscoverAsync("site-warmup", new Uri("http://localhost:5000/"), options, [], [], CancellationToken.None);
+        var (scope, seeds) = await WarmupSeeds.DiscoverAsync("site-warmup", new Uri("http://localhost:5000/"), options, [], endpoints: null, CancellationToken.None);
 
         Assert.That(seeds.Select(s => s.Url.AbsoluteUri), Is.EqualTo(new[] { "http://alpha.example:5000/", "http://beta.example:8443/" }));
         Assert.That(scope.Contains(new Uri("http://beta.example:8443/x")), Is.True);

@@ -89,7 +89,7 @@ public sealed class CapturedBodyTests
     [Test]
     public async Task InProcessSink_AfterTheBodyIsTaken_DropsWhatTheAppStillWrites()
     {
-        var response = new InProcessResponse(maxCapturedBytes: 1024, UrlKind.Page);
+        var response = Response(1024);
         response.Headers.ContentType = "text/html";
         await response.Stream.WriteAsync("<p>first</p>"u8.ToArray());
 
@@ -105,7 +105,7 @@ public sealed class CapturedBodyTests
     [Test]
     public async Task InProcessSink_GivenUpOn_KeepsNothingAndTheAppCanStillWrite()
     {
-        var response = new InProcessResponse(maxCapturedBytes: 1024, UrlKind.Page);
+        var response = Response(1024);
         response.Headers.ContentType = "text/html";
         await response.Stream.WriteAsync("<p>before the time-out</p>"u8.ToArray());
 
@@ -122,7 +122,7 @@ public sealed class CapturedBodyTests
         var racing = 0;
         for (var round = 0; round < 20; round++)
         {
-            var response = new InProcessResponse(limit, UrlKind.Page);
+            var response = Response(limit);
             response.Headers.ContentType = "text/html";
             await response.StartAsync();
             var writes = 0;
@@ -152,5 +152,14 @@ public sealed class CapturedBodyTests
             racing += atHandOver.Length < limit ? 1 : 0;
         }
         Assert.That(racing, Is.GreaterThanOrEqualTo(10), "rounds in which the hand-over raced the app's writes");
+    }
+
+    /// <summary>A page's response whose app allowed synchronous writes (the race test writes synchronously).</summary>
+    private static InProcessResponse Response(int maxCapturedBytes) =>
+        new(maxCapturedBytes, UrlKind.Page, new SynchronousIOAllowed(), TimeProvider.System);
+
+    private sealed class SynchronousIOAllowed : Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature
+    {
+        public bool AllowSynchronousIO { get; set; } = true;
     }
 }

@@ -164,7 +164,7 @@ internal sealed class FixtureSite : IAsyncDisposable
             }
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"No verdict within the wait; state {Coordinator.Snapshot.State}, last probe: {(await ProbeAsync()).Json}");
+                Assert.Fail($"No verdict within the wait; state {Coordinator.Snapshot.State}, last probe: {(await ProbeAsync()).Json}; requested: {string.Join(", ", Paths)}");
             }
             await Task.Delay(20);
         }

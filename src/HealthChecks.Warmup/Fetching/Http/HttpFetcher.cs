@@ -7,10 +7,15 @@ namespace HealthChecks.Warmup.Fetching.Http;
 
 /// <summary>
 /// Requests the site over HTTP. Only the body of a successful HTML or CSS response is kept, up to the
-/// parsed-bytes limit after decompression; every other body is read to the end into a pooled buffer and
-/// dropped, so the server does all the work a visitor would cause.
+/// parsed-bytes limit after decompression, and read to its end; every other body is read into a pooled
+/// buffer and dropped, as far as <see cref="NonDocumentBody"/> allows, so the server does the work a
+/// visitor would cause without the warm-up waiting on a stream that does not end.
 /// </summary>
-internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, TimeProvider time) : IFetcher
+/// <param name="client">The registration's named client.</param>
+/// <param name="options">The registration's options.</param>
+/// <param name="time">The clock of time limits.</param>
+/// <param name="ownApp">Whether the site is this process's own app: its health checks then recognise the requests (<see cref="OwnRequestMarker"/>).</param>
+internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, TimeProvider time, bool ownApp = false) : IFetcher
 {
     internal const string UserAgent = "HealthChecks.Warmup/1.0 (+http)";
 
@@ -18,7 +23,7 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
     {
         using var message = new HttpRequestMessage(HttpMethod.Get, request.Url);
         message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-        message.Headers.Accept.ParseAdd(request.Kind == UrlKind.Page ? "text/html,application/xhtml+xml,*/*;q=0.8" : "*/*");
+        message.Headers.Accept.ParseAdd(FetchResult.AcceptFor(request.Kind));
         if (request.Referrer is not null)
         {
             message.Headers.Referrer = request.Referrer;
@@ -26,6 +31,10 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
         foreach (var (name, value) in options.RequestHeaders)
         {
             message.Headers.TryAddWithoutValidation(name, value);
+        }
+        if (ownApp)
+        {
+            message.Headers.TryAddWithoutValidation(OwnRequestMarker.Header, OwnRequestMarker.Secret);
         }
         var attempts = new StrongBox<int>();
         message.Options.Set(AttemptCountingHandler.Attempts, attempts);
@@ -37,27 +46,30 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
         }
         catch (TimeoutRejectedException)
         {
-            return Failed(FetchFailure.Timeout, $"no response within {options.RequestTimeout.TotalSeconds:0.###} s", attempts.Value);
+            return FetchResult.Failed(FetchFailure.Timeout, FetchResult.NoResponseWithin(options.RequestTimeout), attempts.Value);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return Failed(FetchFailure.Timeout, $"no response within {options.RequestTimeout.TotalSeconds:0.###} s", attempts.Value);
+            return FetchResult.Failed(FetchFailure.Timeout, FetchResult.NoResponseWithin(options.RequestTimeout), attempts.Value);
         }
         catch (HttpRequestException ex)
         {
-            return Failed(FetchFailure.Exception, $"{ex.GetType().Name}: {ex.Message}", attempts.Value);
+            return FetchResult.Failed(FetchFailure.Exception, FetchResult.Describe(ex), attempts.Value);
         }
 
         using (response)
         {
             var status = (int)response.StatusCode;
             var contentType = response.Content.Headers.ContentType?.ToString();
+            var document = ContentTypes.IsKept(request.Kind, status, contentType);
             using var bodyTimeout = new CancellationTokenSource(options.RequestTimeout, time);
             using var reading = CancellationTokenSource.CreateLinkedTokenSource(bodyTimeout.Token, cancellationToken);
             try
             {
                 await using var stream = await response.Content.ReadAsStreamAsync(reading.Token);
-                var body = await ReadBodyAsync(stream, ContentTypes.IsKept(request.Kind, status, contentType), reading.Token);
+                var body = document
+                    ? await ReadDocumentAsync(stream, reading.Token)
+                    : await ReadNonDocumentAsync(stream, contentType, reading.Token, cancellationToken);
                 return new FetchResult
                 {
                     StatusCode = status,
@@ -65,36 +77,37 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
                     Location = response.Headers.Location?.OriginalString,
                     Captured = body,
                     Attempts = Math.Max(1, attempts.Value),
+                    ReachedHealthCheck = ownApp && response.Headers.Contains(OwnRequestMarker.ReachedHeader),
                 };
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return Failed(FetchFailure.Timeout, $"answered {status} but the body took longer than {options.RequestTimeout.TotalSeconds:0.###} s", attempts.Value);
+                return FetchResult.Failed(FetchFailure.Timeout, $"answered {status} but the body took longer than {options.RequestTimeout.TotalSeconds:0.###} s", attempts.Value);
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException or System.IO.InvalidDataException)
             {
-                return Failed(FetchFailure.Exception, $"answered {status} but the body broke off: {ex.Message}", attempts.Value);
+                return FetchResult.Failed(FetchFailure.Exception, $"answered {status} but the body broke off: {ex.Message}", attempts.Value);
             }
         }
     }
 
-    /// <summary>Reads the body to the end; keeps its start when <paramref name="capture"/>.</summary>
-    private async Task<CapturedBody?> ReadBodyAsync(Stream stream, bool capture, CancellationToken cancellationToken)
+    /// <summary>Reads a document to the end and keeps its start.</summary>
+    private async Task<CapturedBody?> ReadDocumentAsync(Stream stream, CancellationToken cancellationToken)
     {
-        var kept = capture ? new CapturedBody(options.MaxParsedBytes) : null;
+        var kept = new CapturedBody(options.MaxParsedBytes);
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
             int read;
             while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
             {
-                kept?.Append(buffer.AsSpan(0, read));
+                kept.Append(buffer.AsSpan(0, read));
             }
             return kept;
         }
         catch
         {
-            kept?.Dispose();
+            kept.Dispose();
             throw;
         }
         finally
@@ -103,6 +116,40 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
         }
     }
 
-    private static FetchResult Failed(FetchFailure failure, string error, int attempts) =>
-        new() { Failure = failure, Error = error, Attempts = Math.Max(1, attempts) };
+    /// <summary>
+    /// Reads and drops a body that is not parsed, while the server keeps sending it: to its end, to
+    /// <see cref="NonDocumentBody.MaxReadBytes"/>, to a pause or to the time limit, and not at all for
+    /// an endless stream. The response is warm either way; disposing it then ends the connection.
+    /// </summary>
+    private async Task<CapturedBody?> ReadNonDocumentAsync(Stream stream, string? contentType, CancellationToken reading, CancellationToken cancellationToken)
+    {
+        if (NonDocumentBody.IsEndless(contentType))
+        {
+            return null;
+        }
+        using var pause = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        using var read = CancellationTokenSource.CreateLinkedTokenSource(reading, pause.Token);
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            long total = 0;
+            int count;
+            do
+            {
+                pause.CancelAfter(NonDocumentBody.MaxPause);
+                count = await stream.ReadAsync(buffer, read.Token);
+                total += count;
+            }
+            while (count > 0 && total < NonDocumentBody.MaxReadBytes);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A pause or the time limit after the response started: warm all the same.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return null;
+    }
 }

@@ -8,9 +8,11 @@ namespace HealthChecks.Warmup.Fetching.InProcess;
 
 /// <summary>
 /// Sends requests through the app's own pipeline, with no network: a fresh feature collection per
-/// request, as Kestrel would build it, carrying the site's scheme, host and port.
+/// request, as Kestrel would build it, carrying the site's scheme, host and port. A document (HTML,
+/// CSS, robots.txt, a sitemap) is read to its end; anything else is warm once its response started,
+/// and is then read only as far as <see cref="NonDocumentBody"/> allows.
 /// </summary>
-internal sealed class InProcessFetcher(InProcessApplication application, SiteWarmupOptions options, TimeProvider time) : IFetcher
+internal sealed class InProcessFetcher(InProcessApplication application, SiteWarmupOptions options, ServerRequestDefaults server, TimeProvider time) : IFetcher
 {
     internal const string UserAgent = "HealthChecks.Warmup/1.0 (in-process)";
     private static long s_connectionIds;
@@ -22,10 +24,12 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
 
         using var timeout = new CancellationTokenSource(options.RequestTimeout, time);
         using var aborted = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-        var response = new InProcessResponse(options.MaxParsedBytes, request.Kind);
-        var features = CreateFeatures(request, response, aborted);
+        var requestFeatures = new KestrelRequestFeatures(server, aborted);
+        var response = new InProcessResponse(options.MaxParsedBytes, request.Kind, requestFeatures, time);
+        var marker = new SiteWarmupRequestFeature();
+        var features = CreateFeatures(request, response, requestFeatures, marker);
 
-        FetchResult? result = null;
+        FetchResult? completed = null;
         Task Complete(Exception? appError) => CompleteAsync(appError);
         async Task CompleteAsync(Exception? appError)
         {
@@ -34,15 +38,7 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
             var brokenResponse = appError is not null && response.HasStarted;
             await response.FinishAsync(appError);
             // Read everything before the context is disposed: pooled objects may be reused after.
-            result = new FetchResult
-            {
-                StatusCode = response.StatusCode,
-                ContentType = response.Headers.ContentType,
-                Location = response.Headers.Location,
-                Captured = response.Sink.TakeCaptured(),
-                Failure = brokenResponse ? FetchFailure.Exception : FetchFailure.None,
-                Error = appError is null ? null : Describe(appError),
-            };
+            completed = Answer(response, marker, response.Sink.TakeCaptured(), brokenResponse ? appError : null);
         }
 
         Task processing;
@@ -56,12 +52,17 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
         try
         {
             // Apps that ignore RequestAborted are abandoned, not waited for.
+            var first = await Task.WhenAny(processing, response.StartedByApp).WaitAsync(aborted.Token);
+            if (first != processing && !response.Sink.IsDocument)
+            {
+                return await WarmOnceStartedAsync(response, marker, processing, aborted, cancellationToken) ?? completed!;
+            }
             await processing.WaitAsync(aborted.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             response.Sink.StopCapturing();
-            return FetchResult.Failed(FetchFailure.Timeout, $"no response within {options.RequestTimeout.TotalSeconds:0.###} s");
+            return FetchResult.Failed(FetchFailure.Timeout, FetchResult.NoResponseWithin(options.RequestTimeout));
         }
         catch (OperationCanceledException)
         {
@@ -70,19 +71,59 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
         }
         catch (Exception ex)
         {
-            return FetchResult.Failed(FetchFailure.Exception, Describe(ex));
+            return FetchResult.Failed(FetchFailure.Exception, FetchResult.Describe(ex));
         }
-        return result ?? FetchResult.Failed(FetchFailure.Exception, "the application produced no response");
+        return completed ?? FetchResult.Failed(FetchFailure.Exception, "the application produced no response");
     }
 
-    private static FeatureCollection CreateFeatures(CrawlRequest request, InProcessResponse response, CancellationTokenSource aborted)
+    /// <summary>
+    /// A response that is not a document, started by the app: warm now. Its body is read while the app
+    /// writes it (within the request's time limit); then the request ends as a departing browser's
+    /// does. Returns <see langword="null"/> when the app ended the response itself first, so that its
+    /// own ending (a throw mid-body is a broken response) is what counts.
+    /// </summary>
+    private static async Task<FetchResult?> WarmOnceStartedAsync(InProcessResponse response, SiteWarmupRequestFeature marker, Task processing,
+        CancellationTokenSource aborted, CancellationToken cancellationToken)
+    {
+        var warm = Answer(response, marker, captured: null, brokenBy: null);
+        try
+        {
+            await Task.WhenAny(processing, response.Sink.ReadingEnded).WaitAsync(aborted.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The time limit, reached after the response started: it is warm all the same.
+        }
+        if (processing.IsCompleted)
+        {
+            return null;
+        }
+        response.Sink.StopCapturing();
+        await aborted.CancelAsync();
+        // The app ends its side on its own, seeing RequestAborted; the context is disposed then.
+        _ = processing.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return warm;
+    }
+
+    private static FetchResult Answer(InProcessResponse response, SiteWarmupRequestFeature marker, CapturedBody? captured, Exception? brokenBy) => new()
+    {
+        StatusCode = response.StatusCode,
+        ContentType = response.Headers.ContentType,
+        Location = response.Headers.Location,
+        Captured = captured,
+        Failure = brokenBy is null ? FetchFailure.None : FetchFailure.Exception,
+        Error = brokenBy is null ? null : FetchResult.Describe(brokenBy),
+        ReachedHealthCheck = marker.ReachedHealthCheck,
+    };
+
+    private static FeatureCollection CreateFeatures(CrawlRequest request, InProcessResponse response, KestrelRequestFeatures requestFeatures, SiteWarmupRequestFeature marker)
     {
         var url = request.Url;
         var headers = new HeaderDictionary
         {
             [HeaderNames.Host] = url.Authority,
             [HeaderNames.UserAgent] = UserAgent,
-            [HeaderNames.Accept] = request.Kind == UrlKind.Page ? "text/html,application/xhtml+xml,*/*;q=0.8" : "*/*",
+            [HeaderNames.Accept] = FetchResult.AcceptFor(request.Kind),
         };
         if (request.Referrer is not null)
         {
@@ -107,25 +148,23 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
             QueryString = url.Query,
             RawTarget = url.PathAndQuery,
             Headers = headers,
-            Body = Stream.Null,
+            Body = requestFeatures.Body,
         });
         features.Set<IHttpResponseFeature>(response);
         features.Set<IHttpResponseBodyFeature>(response);
-        features.Set<IHttpRequestLifetimeFeature>(new HttpRequestLifetimeFeature
-        {
-            RequestAborted = aborted.Token,
-        });
+        requestFeatures.AddTo(features, https: url.Scheme == Uri.UriSchemeHttps);
+        var connectionId = "warmup-" + Interlocked.Increment(ref s_connectionIds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         features.Set<IHttpConnectionFeature>(new HttpConnectionFeature
         {
-            ConnectionId = "warmup-" + Interlocked.Increment(ref s_connectionIds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ConnectionId = connectionId,
             LocalIpAddress = IPAddress.Loopback,
             LocalPort = url.Port,
             RemoteIpAddress = IPAddress.Loopback,
             RemotePort = 0,
         });
-        features.Set<IHttpRequestIdentifierFeature>(new HttpRequestIdentifierFeature());
+        // Kestrel's form: the connection's id and the request's number on it.
+        features.Set<IHttpRequestIdentifierFeature>(new HttpRequestIdentifierFeature { TraceIdentifier = connectionId + ":00000001" });
+        features.Set(marker);
         return features;
     }
-
-    private static string Describe(Exception exception) => $"{exception.GetType().Name}: {exception.Message}";
 }

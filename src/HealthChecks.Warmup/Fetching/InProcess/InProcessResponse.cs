@@ -15,14 +15,19 @@ internal sealed class InProcessResponse : IHttpResponseFeature, IHttpResponseBod
     private readonly Stack<(Func<object, Task> Callback, object State)> _onStarting = new();
     private readonly Stack<(Func<object, Task> Callback, object State)> _onCompleted = new();
     private readonly ResponseBodySink _sink;
+    private readonly TaskCompletionSource _startedByApp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private PipeWriter? _writer;
     private Stream _body;
+    private bool _finishing;
 
-    public InProcessResponse(int maxCapturedBytes, Crawling.UrlKind kind)
+    public InProcessResponse(int maxCapturedBytes, Crawling.UrlKind kind, IHttpBodyControlFeature bodyControl, TimeProvider time)
     {
-        _sink = new ResponseBodySink(this, maxCapturedBytes, kind);
+        _sink = new ResponseBodySink(this, maxCapturedBytes, kind, bodyControl, time);
         _body = _sink;
     }
+
+    /// <summary>Completes when the app started the response itself (a write, a flush, StartAsync) while still running.</summary>
+    public Task StartedByApp => _startedByApp.Task;
 
     public int StatusCode { get; set; } = StatusCodes.Status200OK;
 
@@ -73,6 +78,10 @@ internal sealed class InProcessResponse : IHttpResponseFeature, IHttpResponseBod
             headers.IsReadOnly = true;
         }
         _sink.Begin(StatusCode, Headers.ContentType);
+        if (!_finishing)
+        {
+            _startedByApp.TrySetResult();
+        }
     }
 
     public void DisableBuffering()
@@ -97,6 +106,7 @@ internal sealed class InProcessResponse : IHttpResponseFeature, IHttpResponseBod
     /// <summary>Ends the response as Kestrel does after the app returned, then runs OnCompleted.</summary>
     public async Task FinishAsync(Exception? appError)
     {
+        _finishing = true;
         if (appError is not null && !HasStarted)
         {
             // Kestrel answers 500 with no body when the app throws before starting the response.

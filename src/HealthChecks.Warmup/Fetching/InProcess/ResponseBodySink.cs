@@ -1,17 +1,30 @@
+using Microsoft.AspNetCore.Http.Features;
+
 namespace HealthChecks.Warmup.Fetching.InProcess;
 
 /// <summary>
-/// Where the app writes the response body. Writing starts the response; the bytes of a successful HTML
-/// or CSS response are kept up to the parsed-bytes limit, everything else is dropped. Once the crawler
-/// has taken the body, or given up on the request (a time-out), writes are dropped too: the app's
-/// thread and the crawler's meet at a lock, so nothing is ever written into an array handed back to
-/// the pool.
+/// Where the app writes the response body. Writing starts the response. The bytes of a successful HTML
+/// or CSS response (a document) are kept up to the parsed-bytes limit; any other body is counted and
+/// dropped, and <see cref="ReadingEnded"/> says when the warm-up has read enough of it
+/// (<see cref="NonDocumentBody"/>). Once the crawler has taken the body, or given up on the request,
+/// writes are dropped too: the app's thread and the crawler's meet at a lock, so nothing is ever
+/// written into an array handed back to the pool. Synchronous writes and flushes throw unless the
+/// app allowed synchronous I/O, as on Kestrel.
 /// </summary>
-internal sealed class ResponseBodySink(InProcessResponse response, int maxCapturedBytes, Crawling.UrlKind kind) : Stream
+internal sealed class ResponseBodySink(InProcessResponse response, int maxCapturedBytes, Crawling.UrlKind kind, IHttpBodyControlFeature bodyControl, TimeProvider time) : Stream
 {
     private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _readingEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CapturedBody? _captured;
+    private ITimer? _pause;
+    private long _dropped;
     private bool _closed;
+
+    /// <summary>Whether the body is a document the crawler parses; known once the response started.</summary>
+    public bool IsDocument { get; private set; }
+
+    /// <summary>Completes when enough of a body that is not a document has been read.</summary>
+    public Task ReadingEnded => _readingEnded.Task;
 
     public override bool CanRead => false;
 
@@ -29,15 +42,24 @@ internal sealed class ResponseBodySink(InProcessResponse response, int maxCaptur
 
     internal void Begin(int statusCode, string? contentType)
     {
-        if (!ContentTypes.IsKept(kind, statusCode, contentType))
-        {
-            return;
-        }
         lock (_gate)
         {
-            if (!_closed)
+            if (_closed)
             {
+                return;
+            }
+            if (ContentTypes.IsKept(kind, statusCode, contentType))
+            {
+                IsDocument = true;
                 _captured = new CapturedBody(maxCapturedBytes);
+            }
+            else if (NonDocumentBody.IsEndless(contentType))
+            {
+                _readingEnded.TrySetResult();
+            }
+            else
+            {
+                _pause = time.CreateTimer(static sink => ((ResponseBodySink)sink!)._readingEnded.TrySetResult(), this, NonDocumentBody.MaxPause, Timeout.InfiniteTimeSpan);
             }
         }
     }
@@ -48,6 +70,8 @@ internal sealed class ResponseBodySink(InProcessResponse response, int maxCaptur
         lock (_gate)
         {
             _closed = true;
+            _pause?.Dispose();
+            _pause = null;
             var captured = _captured;
             _captured = null;
             return captured;
@@ -61,6 +85,7 @@ internal sealed class ResponseBodySink(InProcessResponse response, int maxCaptur
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
+        SynchronousIO.ThrowIfDisallowed(bodyControl, reading: false);
         if (!response.HasStarted)
         {
             response.StartAsync().GetAwaiter().GetResult();
@@ -70,6 +95,8 @@ internal sealed class ResponseBodySink(InProcessResponse response, int maxCaptur
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        // Kestrel's response stream honours the caller's token, also once the client has gone.
+        cancellationToken.ThrowIfCancellationRequested();
         if (!response.HasStarted)
         {
             await response.StartAsync(cancellationToken);
@@ -82,6 +109,11 @@ internal sealed class ResponseBodySink(InProcessResponse response, int maxCaptur
 
     public override void Flush()
     {
+        SynchronousIO.ThrowIfDisallowed(bodyControl, reading: false);
+        if (!response.HasStarted)
+        {
+            response.StartAsync().GetAwaiter().GetResult();
+        }
     }
 
     public override Task FlushAsync(CancellationToken cancellationToken) =>
@@ -97,7 +129,22 @@ internal sealed class ResponseBodySink(InProcessResponse response, int maxCaptur
     {
         lock (_gate)
         {
-            _captured?.Append(bytes);
+            if (_captured is { } captured)
+            {
+                captured.Append(bytes);
+            }
+            else if (_pause is { } pause)
+            {
+                _dropped += bytes.Length;
+                if (_dropped >= NonDocumentBody.MaxReadBytes)
+                {
+                    _readingEnded.TrySetResult();
+                }
+                else
+                {
+                    pause.Change(NonDocumentBody.MaxPause, Timeout.InfiniteTimeSpan);
+                }
+            }
         }
     }
 }
