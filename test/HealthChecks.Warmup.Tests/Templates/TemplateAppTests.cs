@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using HealthChecks.Warmup.Tests.Support;
+
+namespace HealthChecks.Warmup.Tests.Templates;
+
+/// <summary>
+/// The SDK's own templates, as a new user meets the library: a fresh <c>dotnet new</c> app in a
+/// temporary folder, the README's two lines and a project reference added, published and run in
+/// Production. It must get ready, request no more than twice what its pages and their resources come
+/// to (wget's recursive fetch of the same site, one level deep, with page requisites, is the judge;
+/// robots.txt and sitemaps aside), and send nothing to the framework's plumbing. These tests are how
+/// the library learns that a new ASP.NET Core changed what apps look like.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+[Category("Templates")]
+public sealed partial class TemplateAppTests
+{
+    private const string AddWarmup = "builder.Services.AddHealthChecks().AddSiteWarmup();";
+    private const string MapReadiness = "app.MapHealthChecks(\"/health/ready\", new() { ResponseWriter = HealthChecks.UI.Client.UIResponseWriter.WriteHealthCheckUIResponse });";
+
+    [TestCase("webapp")]
+    [TestCase("mvc")]
+    [TestCase("blazor")]
+    [CancelAfter(600_000)]
+    public async Task FreshTemplateApp_WithTheReadmesTwoLines_GetsReadyAndWarmsWhatItsPagesLoad(string template, CancellationToken cancellationToken)
+    {
+        var wget = Wget();
+        var work = Directory.CreateTempSubdirectory($"warmup-template-{template}-");
+        try
+        {
+            var app = await CreateAppAsync(template, work.FullName);
+            var port = Processes.FreePort();
+            var output = new ConcurrentQueue<string>();
+            using var process = Processes.Start(app, new Dictionary<string, string>
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                // Every request and outcome at Information, so that the log lists what was requested.
+                ["HealthChecks__SiteWarmup__Verbose"] = "true",
+            }, output.Enqueue, "dotnet", $"out/{template}.dll", "--urls", $"http://127.0.0.1:{port}");
+            try
+            {
+                var origin = new Uri($"http://127.0.0.1:{port}/");
+                var ready = await WaitUntilReadyAsync(origin, process, output, cancellationToken);
+                var warmed = Requested(output, origin);
+                var pages = await wget.UrlsAsync(origin, work.FullName);
+
+                var data = JsonDocument.Parse(ready).RootElement.GetProperty("entries").GetProperty("site-warmup").GetProperty("data");
+                Assert.That(data.GetProperty("clientErrors").GetInt32() + data.GetProperty("serverErrors").GetInt32() + data.GetProperty("errors").GetInt32(),
+                    Is.Zero, $"no broken link in a fresh template: {ready}\n{string.Join('\n', warmed)}");
+                Assert.That(pages, Is.Not.Empty, "wget found the site's pages");
+                Assert.That(warmed.Where(IsFrameworkPlumbing), Is.Empty, "no request to the framework's plumbing");
+                var crawled = warmed.Where(u => !IsRobotsOrSitemap(u)).ToList();
+                TestContext.Out.WriteLine($"{template}: the warm-up requested {crawled.Count} URLs (robots.txt and sitemaps aside), wget {pages.Count}");
+                Assert.That(crawled.Count, Is.LessThanOrEqualTo(2 * pages.Count),
+                    $"at most twice what the pages load ({pages.Count}: {string.Join(' ', pages)});\nwarmed {crawled.Count}: {string.Join(' ', crawled)}");
+                Assert.That(crawled, Is.SupersetOf(pages.Where(p => !IsRobotsOrSitemap(p))), "every page and resource wget reached was warmed");
+            }
+            finally
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None);
+            }
+        }
+        finally
+        {
+            Processes.DeleteQuietly(work);
+        }
+    }
+
+    private static async Task<string> CreateAppAsync(string template, string work)
+    {
+        var root = Processes.RepositoryRoot();
+        var app = Path.Combine(work, template);
+        await Processes.RunAsync(work, "dotnet", "new", template, "-o", app, "--name", template);
+
+        var program = Path.Combine(app, "Program.cs");
+        var code = await File.ReadAllTextAsync(program);
+        const string createBuilder = "var builder = WebApplication.CreateBuilder(args);";
+        Assert.That(code, Does.Contain(createBuilder).And.Contain("app.Run();"), $"the {template} template's Program.cs changed shape");
+        code = code.Replace(createBuilder, createBuilder + "\n" + AddWarmup, StringComparison.Ordinal)
+            .Replace("app.Run();", MapReadiness + "\napp.Run();", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(program, code);
+
+        var project = Path.Combine(app, template + ".csproj");
+        var uiClient = PackageVersion(root, "AspNetCore.HealthChecks.UI.Client");
+        var references = $"""
+              <ItemGroup>
+                <ProjectReference Include="{Path.Combine(root, "src", "HealthChecks.Warmup", "HealthChecks.Warmup.csproj")}" />
+                <PackageReference Include="AspNetCore.HealthChecks.UI.Client" Version="{uiClient}" />
+              </ItemGroup>
+            </Project>
+            """;
+        await File.WriteAllTextAsync(project, (await File.ReadAllTextAsync(project)).Replace("</Project>", references, StringComparison.Ordinal));
+
+        await Processes.RunAsync(app, "dotnet", "publish", "-c", "Release", "-o", "out");
+        return app;
+    }
+
+    private static async Task<string> WaitUntilReadyAsync(Uri origin, System.Diagnostics.Process process, ConcurrentQueue<string> output, CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient { BaseAddress = origin, Timeout = TimeSpan.FromSeconds(5) };
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                Assert.Fail($"the app exited with {process.ExitCode}:\n{string.Join('\n', output)}");
+            }
+            try
+            {
+                using var response = await client.GetAsync("/health/ready", cancellationToken);
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return body;
+                }
+                if (body.Contains("\"state\":\"Failed\"", StringComparison.Ordinal))
+                {
+                    Assert.Fail($"the warm-up failed: {body}\n{string.Join('\n', output)}");
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                Assert.Fail($"not ready in time:\n{string.Join('\n', output)}");
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    /// <summary>The URLs the warm-up's log says it requested (UrlFetched, UrlClientError, UrlFailed, HealthEndpointReached).</summary>
+    private static List<string> Requested(IEnumerable<string> output, Uri origin) =>
+        [.. output.Select(line => RequestedUrl().Match(line)).Where(m => m.Success).Select(m => m.Groups["url"].Value)
+            .Where(u => u.StartsWith(origin.AbsoluteUri, StringComparison.Ordinal)).Distinct()];
+
+    private static bool IsFrameworkPlumbing(string url) =>
+        url.Contains("/_blazor", StringComparison.OrdinalIgnoreCase) || url.Contains("/_framework/opaque-redirect", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsRobotsOrSitemap(string url) =>
+        url.EndsWith("/robots.txt", StringComparison.Ordinal) || url.EndsWith("/sitemap.xml", StringComparison.Ordinal);
+
+    private static string PackageVersion(string root, string package)
+    {
+        var props = File.ReadAllText(Path.Combine(root, "Directory.Packages.props"));
+        var match = Regex.Match(props, $"<PackageVersion Include=\"{Regex.Escape(package)}\" Version=\"([^\"]+)\"");
+        Assert.That(match.Success, Is.True, $"{package} in Directory.Packages.props");
+        return match.Groups[1].Value;
+    }
+
+    private static Wget Wget() =>
+        File.Exists("/usr/bin/wget") ? new Wget("/usr/bin/wget")
+        : throw new AssertionException("These tests compare with wget: install it (apt-get install -y wget; .ci/run does).");
+
+    [GeneratedRegex(@"(?:Page|Resource|Sitemap|HealthEndpoint) (?<url>https?://\S+) (?:answered|failed)")]
+    private static partial Regex RequestedUrl();
+}
+
+/// <summary>wget's recursive fetch of a site, one level deep with page requisites: what the pages and their resources come to.</summary>
+internal sealed partial class Wget(string path)
+{
+    public async Task<List<string>> UrlsAsync(Uri origin, string work)
+    {
+        var into = Directory.CreateDirectory(Path.Combine(work, "wget")).FullName;
+        // Exit code 8: some URL answered an error. wget guesses URLs in inline JSON too (Blazor's `href:`).
+        var log = await Processes.RunAsync(into, [0, 8], path, "-r", "-l", "1", "-p", "-nv", "-e", "robots=off", "--delete-after", "-P", into, origin.AbsoluteUri);
+        return [.. log.Split('\n').Select(line => FetchedUrl().Match(line)).Where(m => m.Success).Select(m => m.Groups["url"].Value).Distinct()];
+    }
+
+    [GeneratedRegex(@"URL:(?<url>https?://\S+) ")]
+    private static partial Regex FetchedUrl();
+}
