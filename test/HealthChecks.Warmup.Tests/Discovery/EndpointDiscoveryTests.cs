@@ -22,6 +22,8 @@ public sealed class EndpointDiscoveryTests
         "/", "/Index", "/About", "/Blog", "/Contact", "/Docs", "/Error", "/Gallery", "/Products",
         // MVC, attribute-routed.
         "/mvc/list", "/mvc/page/1", "/mvc/optional",
+        // MVC, attribute-routed, of SynchronousIOTests (the same test assembly is the application part).
+        "/xml/opted-in", "/xml/not-opted-in",
         // MVC, conventional route {controller=Home}/{action=Index}/{id?}.
         "/Conventional/Index", "/Conventional/Details",
         // Minimal APIs, one a request delegate.
