@@ -25,7 +25,7 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
         using var timeout = new CancellationTokenSource(options.RequestTimeout, time);
         using var aborted = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         var requestFeatures = new KestrelRequestFeatures(server, aborted);
-        var response = new InProcessResponse(options.MaxParsedBytes, request.Kind, requestFeatures, time);
+        var response = new InProcessResponse(options.MaxParsedBytes, request.Kind, requestFeatures, requestFeatures, time);
         var marker = new SiteWarmupRequestFeature();
         var features = CreateFeatures(request, response, requestFeatures, marker);
 
@@ -59,6 +59,12 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
             }
             await processing.WaitAsync(aborted.Token);
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && response.Sink.ReadingEnded.IsCompleted)
+        {
+            // The sink ended the request (an endless stream) before this thread saw it start: warm.
+            response.Sink.StopCapturing();
+            return Answer(response, marker, captured: null, brokenBy: null);
+        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             response.Sink.StopCapturing();
@@ -79,8 +85,9 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
     /// <summary>
     /// A response that is not a document, started by the app: warm now. Its body is read while the app
     /// writes it (within the request's time limit); then the request ends as a departing browser's
-    /// does. Returns <see langword="null"/> when the app ended the response itself first, so that its
-    /// own ending (a throw mid-body is a broken response) is what counts.
+    /// does. Returns <see langword="null"/> when the app ended the response itself before the warm-up had
+    /// read enough, so that its own ending (a throw mid-body is a broken response) is what counts; once
+    /// the warm-up ended it, how the app then ends (a throw on the aborted request) is not held against it.
     /// </summary>
     private static async Task<FetchResult?> WarmOnceStartedAsync(InProcessResponse response, SiteWarmupRequestFeature marker, Task processing,
         CancellationTokenSource aborted, CancellationToken cancellationToken)
@@ -94,7 +101,7 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
         {
             // The time limit, reached after the response started: it is warm all the same.
         }
-        if (processing.IsCompleted)
+        if (processing.IsCompleted && !response.Sink.ReadingEnded.IsCompleted)
         {
             return null;
         }

@@ -11,7 +11,13 @@ namespace HealthChecks.Warmup.Fetching.InProcess;
 /// written into an array handed back to the pool. Synchronous writes and flushes throw unless the
 /// app allowed synchronous I/O, as on Kestrel.
 /// </summary>
-internal sealed class ResponseBodySink(InProcessResponse response, int maxCapturedBytes, Crawling.UrlKind kind, IHttpBodyControlFeature bodyControl, TimeProvider time) : Stream
+/// <remarks>
+/// When enough of a body that is not a document has been read, the request is aborted right there, on
+/// the thread that noticed (the app's, or the pause timer's), as a browser that leaves aborts it: the
+/// app's next write with its <c>RequestAborted</c> token throws, and a fast writer cannot run to the end
+/// before the crawler's continuation gets a thread.
+/// </remarks>
+internal sealed class ResponseBodySink(InProcessResponse response, int maxCapturedBytes, Crawling.UrlKind kind, IHttpBodyControlFeature bodyControl, IHttpRequestLifetimeFeature lifetime, TimeProvider time) : Stream
 {
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _readingEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -53,13 +59,29 @@ internal sealed class ResponseBodySink(InProcessResponse response, int maxCaptur
                 IsDocument = true;
                 _captured = new CapturedBody(maxCapturedBytes);
             }
-            else if (NonDocumentBody.IsEndless(contentType))
+            else if (!NonDocumentBody.IsEndless(contentType))
             {
-                _readingEnded.TrySetResult();
+                _pause = time.CreateTimer(static sink => ((ResponseBodySink)sink!).EndReading(), this, NonDocumentBody.MaxPause, Timeout.InfiniteTimeSpan);
+                return;
             }
-            else
+        }
+        if (!IsDocument)
+        {
+            EndReading();
+        }
+    }
+
+    private void EndReading()
+    {
+        if (_readingEnded.TrySetResult())
+        {
+            try
             {
-                _pause = time.CreateTimer(static sink => ((ResponseBodySink)sink!)._readingEnded.TrySetResult(), this, NonDocumentBody.MaxPause, Timeout.InfiniteTimeSpan);
+                lifetime.Abort();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The crawler is already done with the request.
             }
         }
     }
@@ -127,6 +149,7 @@ internal sealed class ResponseBodySink(InProcessResponse response, int maxCaptur
 
     private void Append(ReadOnlySpan<byte> bytes)
     {
+        var enough = false;
         lock (_gate)
         {
             if (_captured is { } captured)
@@ -136,15 +159,14 @@ internal sealed class ResponseBodySink(InProcessResponse response, int maxCaptur
             else if (_pause is { } pause)
             {
                 _dropped += bytes.Length;
-                if (_dropped >= NonDocumentBody.MaxReadBytes)
-                {
-                    _readingEnded.TrySetResult();
-                }
-                else
-                {
-                    pause.Change(NonDocumentBody.MaxPause, Timeout.InfiniteTimeSpan);
-                }
+                enough = _dropped >= NonDocumentBody.MaxReadBytes;
+                pause.Change(enough ? Timeout.InfiniteTimeSpan : NonDocumentBody.MaxPause, Timeout.InfiniteTimeSpan);
             }
+        }
+        if (enough)
+        {
+            // Outside the lock: the abort runs the app's RequestAborted callbacks.
+            EndReading();
         }
     }
 }
