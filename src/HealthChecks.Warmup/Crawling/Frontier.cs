@@ -25,9 +25,9 @@ internal sealed class Frontier
 {
     private readonly SiteWarmupOptions _options;
     private readonly CrawlProgress _progress;
-    private const byte Admitted = 0;
+    // What named an admitted URL: the site or the user (an entry, a link, a sitemap), or endpoint discovery alone.
+    private const byte Referenced = 0;
     private const byte DiscoveredOnly = 1;
-    private const byte DiscoveredAndReferenced = 2;
 
     // Most offers are links seen before (navigation repeats on every page): they are answered without a lock.
     // The value says whether only endpoint discovery named the URL so far.
@@ -68,7 +68,7 @@ internal sealed class Frontier
         {
             if (mark == DiscoveredOnly && !request.IsDiscovered)
             {
-                _seen.TryUpdate(url.AbsoluteUri, DiscoveredAndReferenced, DiscoveredOnly);
+                _seen.TryUpdate(url.AbsoluteUri, Referenced, DiscoveredOnly);
             }
             return Admission.Duplicate;
         }
@@ -82,7 +82,7 @@ internal sealed class Frontier
             _progress.CountExcluded();
             return Admission.Excluded;
         }
-        var admission = Claim(url, queued: true, request.IsDiscovered ? DiscoveredOnly : Admitted);
+        var admission = Claim(url, queued: true, request.IsDiscovered ? DiscoveredOnly : Referenced);
         if (admission == Admission.Admitted)
         {
             _queue.Writer.TryWrite(request);
@@ -94,7 +94,7 @@ internal sealed class Frontier
     /// Admits a URL the caller fetches itself, before the workers start (robots.txt): counted and
     /// deduplicated like any other, but not queued.
     /// </summary>
-    public bool TryClaim(Uri url) => Scope.Contains(url) && !IsExcluded(url) && Claim(url, queued: false, Admitted) == Admission.Admitted;
+    public bool TryClaim(Uri url) => Scope.Contains(url) && !IsExcluded(url) && Claim(url, queued: false, Referenced) == Admission.Admitted;
 
     /// <summary>Whether only endpoint discovery named <paramref name="url"/>: no entry, page, stylesheet or sitemap referenced it.</summary>
     public bool IsOnlyDiscovered(string url) => _seen.TryGetValue(url, out var mark) && mark == DiscoveredOnly;

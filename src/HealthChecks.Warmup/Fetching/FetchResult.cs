@@ -45,7 +45,8 @@ internal sealed class FetchResult : IDisposable
 
     /// <summary>
     /// The request reached one of the app's own site warm-up health checks (a health endpoint): its
-    /// answer says nothing about the site being warm and is not judged. In-process only.
+    /// answer says nothing about the site being warm and is not judged. Known in-process, and over HTTP
+    /// when the site is the app itself.
     /// </summary>
     public bool ReachedHealthCheck { get; init; }
 

@@ -67,9 +67,15 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
             try
             {
                 await using var stream = await response.Content.ReadAsStreamAsync(reading.Token);
-                var body = document
-                    ? await ReadDocumentAsync(stream, reading.Token)
-                    : await ReadNonDocumentAsync(stream, contentType, reading.Token, cancellationToken);
+                CapturedBody? body = null;
+                if (document)
+                {
+                    body = await ReadDocumentAsync(stream, reading.Token);
+                }
+                else
+                {
+                    await ReadNonDocumentAsync(stream, contentType, reading.Token, cancellationToken);
+                }
                 return new FetchResult
                 {
                     StatusCode = status,
@@ -92,7 +98,7 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
     }
 
     /// <summary>Reads a document to the end and keeps its start.</summary>
-    private async Task<CapturedBody?> ReadDocumentAsync(Stream stream, CancellationToken cancellationToken)
+    private async Task<CapturedBody> ReadDocumentAsync(Stream stream, CancellationToken cancellationToken)
     {
         var kept = new CapturedBody(options.MaxParsedBytes);
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
@@ -121,11 +127,11 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
     /// <see cref="NonDocumentBody.MaxReadBytes"/>, to a pause or to the time limit, and not at all for
     /// an endless stream. The response is warm either way; disposing it then ends the connection.
     /// </summary>
-    private async Task<CapturedBody?> ReadNonDocumentAsync(Stream stream, string? contentType, CancellationToken reading, CancellationToken cancellationToken)
+    private async Task ReadNonDocumentAsync(Stream stream, string? contentType, CancellationToken reading, CancellationToken cancellationToken)
     {
         if (NonDocumentBody.IsEndless(contentType))
         {
-            return null;
+            return;
         }
         using var pause = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         using var read = CancellationTokenSource.CreateLinkedTokenSource(reading, pause.Token);
@@ -150,6 +156,5 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        return null;
     }
 }

@@ -52,8 +52,8 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
         try
         {
             // Apps that ignore RequestAborted are abandoned, not waited for.
-            var first = await Task.WhenAny(processing, response.StartedByApp).WaitAsync(aborted.Token);
-            if (first != processing && !response.Sink.IsDocument)
+            var first = await Task.WhenAny(processing, response.Sink.NonDocumentStarted).WaitAsync(aborted.Token);
+            if (first != processing)
             {
                 return await WarmOnceStartedAsync(response, marker, processing, aborted, cancellationToken) ?? completed!;
             }

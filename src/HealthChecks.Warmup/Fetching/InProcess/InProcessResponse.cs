@@ -15,7 +15,6 @@ internal sealed class InProcessResponse : IHttpResponseFeature, IHttpResponseBod
     private readonly Stack<(Func<object, Task> Callback, object State)> _onStarting = new();
     private readonly Stack<(Func<object, Task> Callback, object State)> _onCompleted = new();
     private readonly ResponseBodySink _sink;
-    private readonly TaskCompletionSource _startedByApp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private PipeWriter? _writer;
     private Stream _body;
     private bool _finishing;
@@ -26,8 +25,6 @@ internal sealed class InProcessResponse : IHttpResponseFeature, IHttpResponseBod
         _body = _sink;
     }
 
-    /// <summary>Completes when the app started the response itself (a write, a flush, StartAsync) while still running.</summary>
-    public Task StartedByApp => _startedByApp.Task;
 
     public int StatusCode { get; set; } = StatusCodes.Status200OK;
 
@@ -77,11 +74,7 @@ internal sealed class InProcessResponse : IHttpResponseFeature, IHttpResponseBod
             // Frozen as Kestrel's are: a late header write fails in the app, as it would in production.
             headers.IsReadOnly = true;
         }
-        _sink.Begin(StatusCode, Headers.ContentType);
-        if (!_finishing)
-        {
-            _startedByApp.TrySetResult();
-        }
+        _sink.Begin(StatusCode, Headers.ContentType, byApp: !_finishing);
     }
 
     public void DisableBuffering()

@@ -20,6 +20,7 @@ namespace HealthChecks.Warmup.Fetching.InProcess;
 internal sealed class ResponseBodySink(InProcessResponse response, int maxCapturedBytes, Crawling.UrlKind kind, IHttpBodyControlFeature bodyControl, IHttpRequestLifetimeFeature lifetime, TimeProvider time) : Stream
 {
     private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _nonDocumentStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _readingEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CapturedBody? _captured;
     private ITimer? _pause;
@@ -28,6 +29,9 @@ internal sealed class ResponseBodySink(InProcessResponse response, int maxCaptur
 
     /// <summary>Whether the body is a document the crawler parses; known once the response started.</summary>
     public bool IsDocument { get; private set; }
+
+    /// <summary>Completes when the app, still running, started a response that is not a document: it is warm.</summary>
+    public Task NonDocumentStarted => _nonDocumentStarted.Task;
 
     /// <summary>Completes when enough of a body that is not a document has been read.</summary>
     public Task ReadingEnded => _readingEnded.Task;
@@ -46,8 +50,10 @@ internal sealed class ResponseBodySink(InProcessResponse response, int maxCaptur
         set => throw new NotSupportedException();
     }
 
-    internal void Begin(int statusCode, string? contentType)
+    /// <summary>The response started; <paramref name="byApp"/> when the app started it while still running.</summary>
+    internal void Begin(int statusCode, string? contentType, bool byApp)
     {
+        var endless = false;
         lock (_gate)
         {
             if (_closed)
@@ -58,14 +64,21 @@ internal sealed class ResponseBodySink(InProcessResponse response, int maxCaptur
             {
                 IsDocument = true;
                 _captured = new CapturedBody(maxCapturedBytes);
-            }
-            else if (!NonDocumentBody.IsEndless(contentType))
-            {
-                _pause = time.CreateTimer(static sink => ((ResponseBodySink)sink!).EndReading(), this, NonDocumentBody.MaxPause, Timeout.InfiniteTimeSpan);
                 return;
             }
+            if (!byApp)
+            {
+                // The app has returned: the body, if any, is all written already.
+                return;
+            }
+            _nonDocumentStarted.TrySetResult();
+            endless = NonDocumentBody.IsEndless(contentType);
+            if (!endless)
+            {
+                _pause = time.CreateTimer(static sink => ((ResponseBodySink)sink!).EndReading(), this, NonDocumentBody.MaxPause, Timeout.InfiniteTimeSpan);
+            }
         }
-        if (!IsDocument)
+        if (endless)
         {
             EndReading();
         }
