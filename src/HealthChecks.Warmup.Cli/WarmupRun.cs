@@ -38,7 +38,7 @@ internal static class WarmupRun
         var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("dotnet-warmup");
         var crawler = new Crawler(Registration, options, new HttpFetcher(client, options, time), time, logger);
         var origin = SiteScope.OriginOf(options.BaseAddress!);
-        var (scope, seeds) = await WarmupSeeds.DiscoverAsync(Registration, origin, options, [], endpoints: null, cancellationToken);
+        var (scope, seeds) = await WarmupSeeds.DiscoverAsync(Registration, SiteAddress.Of(origin), options, [], endpoints: null, cancellationToken);
 
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();

@@ -49,12 +49,24 @@ public sealed class SiteWarmupOptions
     public IDictionary<string, string> RequestHeaders { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
-    /// Over HTTP, how many times a request is retried after a transient failure (5xx, 408, 429 — after
-    /// its Retry-After —, a time-out or a connection error), with exponential backoff and jitter from
-    /// <see cref="RequestRetryDelay"/>. Other 4xx are never retried. The failure rules judge the final
-    /// answer. Not used in-process. Default: 2. Range: 0–10.
+    /// Over HTTP, how many times a request is retried after a transient failure (5xx, 408, a time-out or
+    /// a connection error), with exponential backoff and jitter from <see cref="RequestRetryDelay"/>.
+    /// Other 4xx are never retried. The failure rules judge the final answer. The app asking the
+    /// warm-up to slow down (429, or 503 with Retry-After) is not retried here but by
+    /// <see cref="MaxRateLimitWait"/>, in both transports. Not used in-process. Default: 2. Range: 0–10.
     /// </summary>
     public int MaxRequestRetries { get; set; } = 2;
+
+    /// <summary>
+    /// How long one URL may wait in all for the app's rate limiting: when the app answers 429, or 503
+    /// with Retry-After, every request pauses for its Retry-After (or, without one, for
+    /// <see cref="RequestRetryDelay"/> doubled with each refusal, up to 30 s), the requests in flight are
+    /// halved for the rest of the attempt, and the URL is requested again. A URL still refused after
+    /// this long, or at the <see cref="Deadline"/>, was not warmed: it fails the attempt, whatever its
+    /// kind, and the attempt's later refusals are not waited for (the next attempt tries again). No
+    /// pause is longer than this. Default: 2 minutes. Range: 0 (never wait) – 1 hour.
+    /// </summary>
+    public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
     /// Over HTTP, the median wait before the first retry of a request; it doubles with each retry.

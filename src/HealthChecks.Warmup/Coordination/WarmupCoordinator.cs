@@ -31,6 +31,7 @@ internal sealed class WarmupCoordinator(
     private WarmupSnapshot _snapshot = WarmupSnapshot.Initial;
     private int _attempt;
     private int _verboseLoggedAttempt;
+    private bool _originChecked;
 
     public string Name { get; } = name;
 
@@ -141,25 +142,41 @@ internal sealed class WarmupCoordinator(
             throw new InvalidOperationException(
                 "The application's request pipeline was not captured: AddSiteWarmup needs an ASP.NET Core web host (WebApplication or ConfigureWebHost).");
         }
-        var origin = options.BaseAddress is { } configured ? SiteScope.OriginOf(configured) : EntryPointDiscovery.SiteOrigin(server);
+        var address = SiteAddress.Resolve(options, server, services);
+        var origin = address.Origin;
+        if (!_originChecked)
+        {
+            _originChecked = true;
+            if (address.Source != SiteAddressSource.BaseAddress && CachesByHost(services))
+            {
+                WarmupLog.PublicOriginNotSet(logger, Name, origin, SiteWarmupOptions.SectionFor(Name) + ":BaseAddress");
+            }
+        }
         IFetcher fetcher = options.Transport == WarmupTransport.Http
             ? new HttpFetcher(httpClientFactory.CreateClient(WarmupHttpClient.Name(Name)), options, time, ownApp: true)
             : new InProcessFetcher(application, options, ServerRequestDefaults.From(services), time);
         var crawler = new Crawler(Name, options, fetcher, time, logger, telemetry, progress);
         var endpoints = AppEndpoints.Read(services);
         var discoverEndpoints = options.DiscoverEndpoints ?? options.Transport == WarmupTransport.InProcess;
-        var (scope, seeds) = await WarmupSeeds.DiscoverAsync(Name, origin, options, services.GetServices<ISiteWarmupSource>(),
+        var (scope, seeds) = await WarmupSeeds.DiscoverAsync(Name, address, options, services.GetServices<ISiteWarmupSource>(),
             discoverEndpoints ? endpoints : null, stopping);
         WarmupLog.WarmupStarted(logger, Name, attempt, seeds.Count, origin);
         using var span = WarmupTelemetry.StartAttempt(Name, attempt, origin);
         var report = await crawler.RunAsync(attempt, scope, seeds, stopping);
-        var judged = Judge(report);
+        var judged = Judge(report, address);
         WarmupTelemetry.EndAttempt(span, report, judged.Failures);
         telemetry.RecordWarmup(Name, report.Duration, judged.State == WarmupState.Succeeded);
         return judged;
     }
 
-    private WarmupSnapshot Judge(WarmupReport report)
+    /// <summary>
+    /// Whether the app caches whole responses keyed by host: output caching (AddOutputCache). Response
+    /// caching leaves no trace in the services to tell.
+    /// </summary>
+    private static bool CachesByHost(IServiceProvider services) =>
+        services.GetService<IServiceProviderIsService>()?.IsService(typeof(Microsoft.AspNetCore.OutputCaching.IOutputCacheStore)) == true;
+
+    private WarmupSnapshot Judge(WarmupReport report, SiteAddress address)
     {
         var counts = report.Counts;
         var failures = FailureRules.Failures(report, options.IgnoreResourceServerErrors, options.JudgeDiscoveredEndpoints);
@@ -170,10 +187,19 @@ internal sealed class WarmupCoordinator(
             WarmupLog.WarmupSucceeded(logger, Name, counts.Done, counts.Succeeded, counts.ClientErrors, counts.ServerErrors, counts.Errors, counts.OutOfScope, durationMs);
             // Latched: keep the counts and what was reported, release the per-URL outcomes.
             var summary = new WarmupReport(report.Attempt, report.Origin, report.Duration, counts, []);
-            return Snapshot with { State = WarmupState.Succeeded, LastReport = summary, Failures = [], DiscoveredFailures = discoveredFailures, CrawlerError = null };
+            return Snapshot with
+            {
+                State = WarmupState.Succeeded, LastReport = summary, Failures = [], DiscoveredFailures = discoveredFailures,
+                CrawlerError = null, Hint = null, WarmedAs = address.Origin,
+            };
         }
-        WarmupLog.WarmupFailed(logger, Name, report.Attempt, failures.Count, failures[0].Describe(), counts.Done, durationMs);
-        return Snapshot with { State = WarmupState.Failed, LastReport = report, Failures = failures, DiscoveredFailures = discoveredFailures, CrawlerError = null };
+        var hint = FailureHints.For(failures, address.Origin, address.HostFiltering ? address.AllowedHosts : null);
+        WarmupLog.WarmupFailed(logger, Name, report.Attempt, failures.Count, failures[0].Describe() + (hint is null ? "" : ". " + hint), counts.Done, durationMs);
+        return Snapshot with
+        {
+            State = WarmupState.Failed, LastReport = report, Failures = failures, DiscoveredFailures = discoveredFailures,
+            CrawlerError = null, Hint = hint, WarmedAs = address.Origin,
+        };
     }
 
     private async Task LogProgressAsync(CrawlProgress progress, CancellationToken cancellationToken)

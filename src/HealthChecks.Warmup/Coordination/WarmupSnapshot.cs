@@ -40,4 +40,10 @@ internal sealed record WarmupSnapshot(
 
     /// <summary>Endpoints only endpoint discovery found that failed in the last finished attempt: reported, not judged.</summary>
     public IReadOnlyList<UrlOutcome> DiscoveredFailures { get; init; } = [];
+
+    /// <summary>What to do about the last attempt's failures, when they point at the app's configuration.</summary>
+    public string? Hint { get; init; }
+
+    /// <summary>The origin the site was warmed under (its scheme, host and port, as the app saw them).</summary>
+    public Uri? WarmedAs { get; init; }
 }

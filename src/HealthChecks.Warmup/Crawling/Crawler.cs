@@ -44,6 +44,8 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
 
         var frontier = new Frontier(scope, options, Progress);
         var resolved = new ResolvedLinks(scope.Origin);
+        var workerCount = Math.Max(1, options.EffectiveMaxConcurrency);
+        var pressure = new BackPressure(workerCount, options.RequestRetryDelay, options.MaxRateLimitWait, time);
         try
         {
             var sites = scope.Origins.ToList();
@@ -57,7 +59,7 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
                     if (frontier.TryClaim(robots.Url))
                     {
                         Interlocked.Increment(ref _sitemaps);
-                        await VisitAsync(robots, frontier, resolved, links, crawl.Token);
+                        await VisitAsync(robots, frontier, resolved, pressure, links, crawl.Token);
                     }
                 }
             }
@@ -74,10 +76,10 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
             }
             frontier.SeedingDone();
 
-            var workers = new Task[Math.Max(1, options.EffectiveMaxConcurrency)];
+            var workers = new Task[workerCount];
             for (var i = 0; i < workers.Length; i++)
             {
-                workers[i] = WorkAsync(frontier, resolved, crawl.Token);
+                workers[i] = WorkAsync(frontier, resolved, pressure, crawl.Token);
             }
             await Task.WhenAll(workers);
         }
@@ -93,7 +95,7 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         return new WarmupReport(attempt, scope.Origin, time.GetElapsedTime(started), Progress, [.. outcomes]);
     }
 
-    private async Task WorkAsync(Frontier frontier, ResolvedLinks resolved, CancellationToken cancellationToken)
+    private async Task WorkAsync(Frontier frontier, ResolvedLinks resolved, BackPressure pressure, CancellationToken cancellationToken)
     {
         // Yield first so that starting the workers never runs a request on the caller's thread.
         await Task.Yield();
@@ -102,7 +104,7 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         {
             try
             {
-                await VisitAsync(request, frontier, resolved, links, cancellationToken);
+                await VisitAsync(request, frontier, resolved, pressure, links, cancellationToken);
             }
             finally
             {
@@ -111,11 +113,11 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         }
     }
 
-    private async Task VisitAsync(CrawlRequest request, Frontier frontier, ResolvedLinks resolved, List<ExtractedLink> links, CancellationToken cancellationToken)
+    private async Task VisitAsync(CrawlRequest request, Frontier frontier, ResolvedLinks resolved, BackPressure pressure, List<ExtractedLink> links, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         // Disposed when this visit is done with the body: the extraction below has ended by then.
-        using var response = await fetcher.FetchAsync(request, cancellationToken);
+        using var response = await FetchAsync(request, pressure, cancellationToken);
         var kind = response.ReachedHealthCheck ? UrlKind.HealthEndpoint : request.Kind;
         var outcome = new UrlOutcome(request.Url.AbsoluteUri, kind, request.Depth, request.Referrer?.AbsoluteUri, request.IsEntry,
             response.StatusCode, response.Failure, response.Error, time.GetElapsedTime(started), response.Attempts, request.IsDiscovered);
@@ -169,6 +171,74 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
             };
             Offer(frontier, next);
         }
+    }
+
+    /// <summary>
+    /// Fetches within the app's back-pressure: while the app asks to slow down, waits as it asks and
+    /// tries again, for at most <see cref="SiteWarmupOptions.MaxRateLimitWait"/> in all and never past
+    /// the deadline; a URL refused to the end is recorded as rate limited, not lost.
+    /// </summary>
+    private async Task<FetchResult> FetchAsync(CrawlRequest request, BackPressure pressure, CancellationToken cancellationToken)
+    {
+        var waited = TimeSpan.Zero;
+        var attempts = 0;
+        for (var refusals = 1; ; refusals++)
+        {
+            await pressure.EnterAsync(cancellationToken);
+            FetchResult response;
+            try
+            {
+                response = await fetcher.FetchAsync(request, cancellationToken);
+            }
+            finally
+            {
+                pressure.Exit();
+            }
+            attempts += response.Attempts;
+            if (!BackPressure.IsRefusal(response))
+            {
+                response.Attempts = attempts;
+                return response;
+            }
+            var (status, retryAfter) = (response.StatusCode, response.RetryAfter);
+            response.Dispose();
+            Progress.CountRateLimited();
+            if (pressure.GaveUp)
+            {
+                return RateLimited(status, attempts, waited);
+            }
+            var limit = pressure.Limit;
+            var pause = pressure.Refused(retryAfter, refusals);
+            if (pressure.Limit != limit || refusals == 1 && Progress.RateLimited == 1)
+            {
+                WarmupLog.RateLimited(logger, request.Url.AbsoluteUri, status, (long)pause.TotalMilliseconds, pressure.Limit);
+            }
+            if (waited + pause > options.MaxRateLimitWait)
+            {
+                pressure.GiveUp();
+                return RateLimited(status, attempts, waited);
+            }
+            try
+            {
+                await Task.Delay(pause, time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // The deadline (or the app stopping) during the wait: the URL was not warmed, and says so.
+                pressure.GiveUp();
+                return RateLimited(status, attempts, waited);
+            }
+            waited += pause;
+        }
+
+        FetchResult RateLimited(int? status, int attempts, TimeSpan waited) => new()
+        {
+            StatusCode = status,
+            Failure = FetchFailure.RateLimited,
+            Error = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"still refused after {attempts} tries and {waited.TotalSeconds:0.#} s of waiting"),
+            Attempts = attempts,
+        };
     }
 
     private void FollowRedirect(CrawlRequest request, string? location, Frontier frontier)

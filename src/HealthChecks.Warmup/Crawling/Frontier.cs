@@ -74,6 +74,10 @@ internal sealed class Frontier
         }
         if (!Scope.Contains(url))
         {
+            if (Scope.MoveOntoSite(url) is { } moved)
+            {
+                return Offer(request with { Url = moved });
+            }
             _progress.CountOutOfScope();
             return Admission.OutOfScope;
         }

@@ -76,6 +76,7 @@ internal sealed class SiteWarmupOptionsValidator : IValidateOptions<SiteWarmupOp
 
         Range(nameof(options.MaxRequestRetries), options.MaxRequestRetries, 0, 10, "between 0 and 10");
         Duration(nameof(options.RequestRetryDelay), options.RequestRetryDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
+        Duration(nameof(options.MaxRateLimitWait), options.MaxRateLimitWait, TimeSpan.Zero, TimeSpan.FromHours(1));
         Range(nameof(options.MaxDepth), options.MaxDepth, 0, 100, "between 0 and 100");
         if (options.MaxConcurrency is { } concurrency)
         {

@@ -10,12 +10,13 @@ internal static class WarmupSeeds
 {
     public static async Task<(SiteScope Scope, List<CrawlRequest> Seeds)> DiscoverAsync(
         string registration,
-        Uri origin,
+        SiteAddress address,
         SiteWarmupOptions options,
         IEnumerable<ISiteWarmupSource> sources,
         AppEndpoints.Found? endpoints,
         CancellationToken cancellationToken)
     {
+        var origin = address.Origin;
         List<Uri> sites = options.Hosts.Count == 0
             ? [origin]
             : [.. options.Hosts.Select(host => HostOrigin(origin, host) ?? throw new InvalidOperationException($"Hosts has '{host}', which is not a host name."))];
@@ -44,7 +45,16 @@ internal static class WarmupSeeds
             AddEndpoints(seeds, site, endpoints?.Named ?? [], discovered: false);
             AddEndpoints(seeds, site, endpoints?.Discovered ?? [], discovered: true);
         }
-        return (new SiteScope(origin, otherSites), seeds);
+        List<SiteAlias> aliases =
+        [
+            .. address.BoundOrigins.Select(bound => new SiteAlias(origin, Origin: bound)),
+            .. address.PublicHosts.Select(host => new SiteAlias(origin, Host: host)),
+        ];
+        if (options.Transport == WarmupTransport.InProcess && options.Hosts.Count > 0)
+        {
+            aliases.AddRange(sites.Select(site => new SiteAlias(site, Host: site.IdnHost)));
+        }
+        return (new SiteScope(origin, otherSites, aliases), seeds);
     }
 
     /// <summary>

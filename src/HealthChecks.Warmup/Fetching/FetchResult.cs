@@ -8,6 +8,11 @@ internal enum FetchFailure
     Timeout,
     /// <summary>The request threw before a response could be made.</summary>
     Exception,
+    /// <summary>
+    /// The app kept asking the warm-up to slow down (429, or 503 with Retry-After) until
+    /// <see cref="SiteWarmupOptions.MaxRateLimitWait"/> or the deadline: the URL was not warmed.
+    /// </summary>
+    RateLimited,
 }
 
 /// <summary>
@@ -19,6 +24,9 @@ internal sealed class FetchResult : IDisposable
     public int? StatusCode { get; init; }
 
     public string? ContentType { get; init; }
+
+    /// <summary>The wait a Retry-After header asked for, when there was one.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 
     /// <summary>The Location header of a redirect, as the app wrote it.</summary>
     public string? Location { get; init; }
@@ -40,8 +48,8 @@ internal sealed class FetchResult : IDisposable
     /// <summary>The exception or time-out, in words, when the request failed.</summary>
     public string? Error { get; init; }
 
-    /// <summary>How many times the request was sent (retries over HTTP); 1 in-process.</summary>
-    public int Attempts { get; init; } = 1;
+    /// <summary>How many times the request was sent: retries over HTTP, and after the app asked to slow down.</summary>
+    public int Attempts { get; set; } = 1;
 
     /// <summary>
     /// The request reached one of the app's own site warm-up health checks (a health endpoint): its

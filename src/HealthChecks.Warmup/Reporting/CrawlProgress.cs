@@ -20,6 +20,7 @@ internal sealed class CrawlProgress
     private int _limits;
     private int _sitemaps;
     private int _healthEndpoints;
+    private int _rateLimited;
 
     /// <summary>URLs admitted to the crawl: requested or waiting to be.</summary>
     public int Admitted => Volatile.Read(ref _admitted);
@@ -33,6 +34,12 @@ internal sealed class CrawlProgress
     /// <summary>Requests that reached one of this app's health endpoints: not counted by status class.</summary>
     public int HealthEndpoints => Volatile.Read(ref _healthEndpoints);
 
+    /// <summary>
+    /// Refusals of the app's rate limiting (429, or 503 with Retry-After), each retried after a pause:
+    /// requests sent again, not URLs.
+    /// </summary>
+    public int RateLimited => Volatile.Read(ref _rateLimited);
+
     /// <summary>2xx and 3xx answers.</summary>
     public int Succeeded => Volatile.Read(ref _succeeded);
 
@@ -42,7 +49,7 @@ internal sealed class CrawlProgress
     /// <summary>5xx answers.</summary>
     public int ServerErrors => Volatile.Read(ref _serverErrors);
 
-    /// <summary>Time-outs and exceptions.</summary>
+    /// <summary>Time-outs, exceptions and URLs the app's rate limiting refused to the end.</summary>
     public int Errors => Volatile.Read(ref _errors);
 
     /// <summary>References to other origins or schemes, never requested.</summary>
@@ -61,6 +68,8 @@ internal sealed class CrawlProgress
     public void CountOutOfScope() => Interlocked.Increment(ref _outOfScope);
 
     public void CountExcluded() => Interlocked.Increment(ref _excluded);
+
+    public void CountRateLimited() => Interlocked.Increment(ref _rateLimited);
 
     public void CountOverLimit()
     {

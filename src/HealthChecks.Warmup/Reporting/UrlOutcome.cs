@@ -33,6 +33,7 @@ internal sealed record UrlOutcome(
     {
         FetchFailure.Timeout => "timed out",
         FetchFailure.Exception => "failed: " + Error,
+        FetchFailure.RateLimited => $"{StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture)}, rate limited: {Error}",
         _ => StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no response",
     };
 }

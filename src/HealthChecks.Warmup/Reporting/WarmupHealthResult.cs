@@ -47,6 +47,10 @@ internal static class WarmupHealthResult
         var failed = snapshot.CrawlerError is not null
             ? $"Warm-up failed: {snapshot.CrawlerError}."
             : string.Create(CultureInfo.InvariantCulture, $"Warm-up failed: {snapshot.Failures.Count} failure(s), first {lastFailure}.");
+        if (snapshot.Hint is { } hint)
+        {
+            failed += " " + hint;
+        }
         if (snapshot.NextAttemptAt is { } next)
         {
             failed += string.Create(CultureInfo.InvariantCulture, $" Next attempt at {next:HH:mm:ss} UTC.");
@@ -84,6 +88,18 @@ internal static class WarmupHealthResult
         if (snapshot.LastReport is { } report)
         {
             data["durationMs"] = (long)report.Duration.TotalMilliseconds;
+        }
+        if (snapshot.WarmedAs is { } warmedAs)
+        {
+            data["warmedAs"] = warmedAs.AbsoluteUri;
+        }
+        if (snapshot.Progress is { RateLimited: > 0 } limited)
+        {
+            data["rateLimitRetries"] = limited.RateLimited;
+        }
+        if (snapshot.Hint is { } hint)
+        {
+            data["hint"] = hint;
         }
         if (snapshot.Failures.Count > 0)
         {

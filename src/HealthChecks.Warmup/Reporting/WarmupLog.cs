@@ -53,6 +53,12 @@ internal static partial class WarmupLog
     [LoggerMessage(EventId = 17, Message = "{Url} is a health endpoint of this app (answered {Status}); not judged (from {Referrer})", EventName = "HealthEndpointReached")]
     public static partial void HealthEndpointReached(ILogger logger, LogLevel level, string url, int? status, string? referrer);
 
+    [LoggerMessage(18, LogLevel.Warning, "{Url} answered {Status}: the app asks the warm-up to slow down; every request waits {PauseMs} ms, then at most {Concurrency} at once. Exempt warm-up requests from the rate limiter (HttpContext.IsSiteWarmupRequest()) to warm at full speed", EventName = "RateLimited")]
+    public static partial void RateLimited(ILogger logger, string url, int? status, long pauseMs, int concurrency);
+
+    [LoggerMessage(19, LogLevel.Warning, "Site warm-up {Registration} warms the site as {Origin}: the app caches output, keyed by host, and no public origin is set, so visitors under another host will miss what the warm-up cached. Set {Option} to the site's public origin (such as https://www.example.com)", EventName = "PublicOriginNotSet")]
+    public static partial void PublicOriginNotSet(ILogger logger, string registration, Uri origin, string option);
+
     [LoggerMessage(20, LogLevel.Information, "Probe asked for the outcomes of site warm-up {Registration} attempt {Attempt}: {Count} URLs follow", EventName = "ProbeVerbose")]
     public static partial void ProbeVerbose(ILogger logger, string registration, int attempt, int count);
 

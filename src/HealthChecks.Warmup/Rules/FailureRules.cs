@@ -9,15 +9,25 @@ namespace HealthChecks.Warmup.Rules;
 /// fails on 5xx, exception or time-out unless resource server errors are ignored; 4xx elsewhere is a
 /// broken link, recorded and logged but not a failure. An endpoint that only endpoint discovery found
 /// is the library's guess: its failure is reported, not judged, unless discovered endpoints are judged.
+/// A URL the app's rate limiting refused to the end was not warmed: a failure, whatever its kind.
 /// </summary>
 internal static class FailureRules
 {
     public static bool IsFailure(UrlOutcome outcome, bool ignoreResourceServerErrors, bool judgeDiscovered = false)
     {
-        if (outcome.Kind is Crawling.UrlKind.Sitemap or Crawling.UrlKind.HealthEndpoint)
+        if (outcome.Kind == Crawling.UrlKind.HealthEndpoint)
+        {
+            // A health endpoint answers for the app's health, which includes this warm-up.
+            return false;
+        }
+        if (outcome.Failure == FetchFailure.RateLimited)
+        {
+            // Not a verdict on the URL: the warm-up was not let through, so the site is not warm.
+            return true;
+        }
+        if (outcome.Kind == Crawling.UrlKind.Sitemap)
         {
             // robots.txt and sitemaps are optional: a broken one is logged, not a reason to stay cold.
-            // A health endpoint answers for the app's health, which includes this warm-up.
             return false;
         }
         var broken = IsBroken(outcome);
@@ -37,7 +47,8 @@ internal static class FailureRules
 
     /// <summary>Whether the outcome is a discovered endpoint's failure that is reported instead of judged.</summary>
     public static bool IsReportedOnly(UrlOutcome outcome, bool judgeDiscovered) =>
-        outcome.IsDiscovered && !judgeDiscovered && outcome.Kind == Crawling.UrlKind.Page && IsBroken(outcome);
+        outcome.IsDiscovered && !judgeDiscovered && outcome.Kind == Crawling.UrlKind.Page && IsBroken(outcome)
+        && outcome.Failure != FetchFailure.RateLimited;
 
     public static List<UrlOutcome> Failures(WarmupReport report, bool ignoreResourceServerErrors, bool judgeDiscovered = false)
     {

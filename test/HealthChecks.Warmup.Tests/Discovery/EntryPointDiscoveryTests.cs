@@ -27,7 +27,7 @@ public sealed class EntryPointDiscoveryTests
     {
         var options = new SiteWarmupOptions { EntryPaths = ["/", "/shop?lang=en", "/docs/"] };
 
-        var (scope, seeds) = await WarmupSeeds.DiscoverAsync("site-warmup", new Uri("http://localhost:5000/"), options, [], new AppEndpoints.Found(["/api/ping"], ["/api/items/1"]), CancellationToken.None);
+        var (scope, seeds) = await WarmupSeeds.DiscoverAsync("site-warmup", SiteAddress.Of(new Uri("http://localhost:5000/")), options, [], new AppEndpoints.Found(["/api/ping"], ["/api/items/1"]), CancellationToken.None);
 
         Assert.That(seeds.Where(s => s.IsEntry).Select(s => s.Url.AbsoluteUri), Is.EqualTo(new[]
         {
@@ -45,7 +45,7 @@ public sealed class EntryPointDiscoveryTests
     {
         var options = new SiteWarmupOptions { EntryPaths = ["/"], Hosts = ["alpha.example", "beta.example:8443"] };
 
-        var (scope, seeds) = await WarmupSeeds.DiscoverAsync("site-warmup", new Uri("http://localhost:5000/"), options, [], endpoints: null, CancellationToken.None);
+        var (scope, seeds) = await WarmupSeeds.DiscoverAsync("site-warmup", SiteAddress.Of(new Uri("http://localhost:5000/")), options, [], endpoints: null, CancellationToken.None);
 
         Assert.That(seeds.Select(s => s.Url.AbsoluteUri), Is.EqualTo(new[] { "http://alpha.example:5000/", "http://beta.example:8443/" }));
         Assert.That(scope.Contains(new Uri("http://beta.example:8443/x")), Is.True);

@@ -81,6 +81,9 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
                     StatusCode = status,
                     ContentType = contentType,
                     Location = response.Headers.Location?.OriginalString,
+                    RetryAfter = response.Headers.RetryAfter is { } retryAfter
+                        ? retryAfter.Delta ?? (retryAfter.Date is { } date ? (date > time.GetUtcNow() ? date - time.GetUtcNow() : TimeSpan.Zero) : null)
+                        : null,
                     Captured = body,
                     Attempts = Math.Max(1, attempts.Value),
                     ReachedHealthCheck = ownApp && response.Headers.Contains(OwnRequestMarker.ReachedHeader),

@@ -39,8 +39,11 @@ internal static class WarmupHttpClient
                         Delay = options.RequestRetryDelay,
                         BackoffType = DelayBackoffType.Exponential,
                         UseJitter = true,
-                        ShouldRetryAfterHeader = true,
                         MaxDelay = TimeSpan.FromSeconds(30),
+                        // The app asking to slow down is the crawler's to honour, for every request at once
+                        // (Crawling/BackPressure): not retried here.
+                        ShouldHandle = args => ValueTask.FromResult(
+                            HttpClientResiliencePredicates.IsTransient(args.Outcome) && !IsBackPressure(args.Outcome.Result)),
                     });
                 }
                 pipeline.AddTimeout(options.RequestTimeout);
@@ -48,6 +51,10 @@ internal static class WarmupHttpClient
         // Added after the resilience handler, so it runs inside the retry loop and sees every attempt.
         client.AddHttpMessageHandler(() => new AttemptCountingHandler());
     }
+
+    /// <summary>A 429, or a 503 with Retry-After: the app asking the warm-up to slow down.</summary>
+    private static bool IsBackPressure(HttpResponseMessage? response) =>
+        response is not null && ((int)response.StatusCode == 429 || (response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter is not null));
 }
 
 /// <summary>Counts the attempts of a request, for the report.</summary>

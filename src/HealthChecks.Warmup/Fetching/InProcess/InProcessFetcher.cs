@@ -27,7 +27,7 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
         var requestFeatures = new KestrelRequestFeatures(server, aborted);
         var response = new InProcessResponse(options.MaxParsedBytes, request.Kind, requestFeatures, requestFeatures, time);
         var marker = new SiteWarmupRequestFeature();
-        var features = CreateFeatures(request, response, requestFeatures, marker);
+        var features = CreateFeatures(request, options.RequestHeaders, response, requestFeatures, marker);
 
         FetchResult? completed = null;
         Task Complete(Exception? appError) => CompleteAsync(appError);
@@ -38,7 +38,7 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
             var brokenResponse = appError is not null && response.HasStarted;
             await response.FinishAsync(appError);
             // Read everything before the context is disposed: pooled objects may be reused after.
-            completed = Answer(response, marker, response.Sink.TakeCaptured(), brokenResponse ? appError : null);
+            completed = Answer(response, marker, response.Sink.TakeCaptured(), brokenResponse ? appError : null, time);
         }
 
         Task processing;
@@ -55,7 +55,7 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
             var first = await Task.WhenAny(processing, response.Sink.NonDocumentStarted).WaitAsync(aborted.Token);
             if (first != processing)
             {
-                return await WarmOnceStartedAsync(response, marker, processing, aborted, cancellationToken) ?? completed!;
+                return await WarmOnceStartedAsync(response, marker, processing, aborted, time, cancellationToken) ?? completed!;
             }
             await processing.WaitAsync(aborted.Token);
         }
@@ -63,7 +63,7 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
         {
             // The sink ended the request (an endless stream) before this thread saw it start: warm.
             response.Sink.StopCapturing();
-            return Answer(response, marker, captured: null, brokenBy: null);
+            return Answer(response, marker, captured: null, brokenBy: null, time);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -90,9 +90,9 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
     /// the warm-up ended it, how the app then ends (a throw on the aborted request) is not held against it.
     /// </summary>
     private static async Task<FetchResult?> WarmOnceStartedAsync(InProcessResponse response, SiteWarmupRequestFeature marker, Task processing,
-        CancellationTokenSource aborted, CancellationToken cancellationToken)
+        CancellationTokenSource aborted, TimeProvider time, CancellationToken cancellationToken)
     {
-        var warm = Answer(response, marker, captured: null, brokenBy: null);
+        var warm = Answer(response, marker, captured: null, brokenBy: null, time);
         try
         {
             await Task.WhenAny(processing, response.Sink.ReadingEnded).WaitAsync(aborted.Token);
@@ -112,9 +112,10 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
         return warm;
     }
 
-    private static FetchResult Answer(InProcessResponse response, SiteWarmupRequestFeature marker, CapturedBody? captured, Exception? brokenBy) => new()
+    private static FetchResult Answer(InProcessResponse response, SiteWarmupRequestFeature marker, CapturedBody? captured, Exception? brokenBy, TimeProvider time) => new()
     {
         StatusCode = response.StatusCode,
+        RetryAfter = Crawling.BackPressure.ParseRetryAfter(response.Headers.RetryAfter, time.GetUtcNow()),
         ContentType = response.Headers.ContentType,
         Location = response.Headers.Location,
         Captured = captured,
@@ -123,15 +124,21 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
         ReachedHealthCheck = marker.ReachedHealthCheck,
     };
 
-    private static FeatureCollection CreateFeatures(CrawlRequest request, InProcessResponse response, KestrelRequestFeatures requestFeatures, SiteWarmupRequestFeature marker)
+    private static FeatureCollection CreateFeatures(CrawlRequest request, IDictionary<string, string> extraHeaders, InProcessResponse response,
+        KestrelRequestFeatures requestFeatures, SiteWarmupRequestFeature marker)
     {
         var url = request.Url;
         var headers = new HeaderDictionary
         {
-            [HeaderNames.Host] = url.Authority,
             [HeaderNames.UserAgent] = UserAgent,
             [HeaderNames.Accept] = FetchResult.AcceptFor(request.Kind),
         };
+        foreach (var (name, value) in extraHeaders)
+        {
+            headers[name] = value;
+        }
+        // The URL's authority, whatever the headers said: it is the origin the site is warmed under.
+        headers[HeaderNames.Host] = url.Authority;
         if (request.Referrer is not null)
         {
             headers[HeaderNames.Referer] = request.Referrer.AbsoluteUri;

@@ -1,0 +1,112 @@
+using HealthChecks.Warmup.Crawling;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace HealthChecks.Warmup.Discovery;
+
+/// <summary>Where the origin a site is warmed under came from.</summary>
+internal enum SiteAddressSource
+{
+    /// <summary><see cref="SiteWarmupOptions.BaseAddress"/>: the site's public origin, as the user named it.</summary>
+    BaseAddress,
+    /// <summary>The first concrete host of the app's <c>AllowedHosts</c>, on the scheme and port it is bound to.</summary>
+    AllowedHosts,
+    /// <summary>The address the server listens on.</summary>
+    Server,
+}
+
+/// <summary>
+/// The origin a site is warmed under — the scheme, host and port its requests carry — and the other
+/// names of the same site whose links are moved onto it. In-process the Host never chooses where a
+/// request goes (it never leaves the process), so it is chosen to be one the app accepts and its caches
+/// key visitors by: <see cref="SiteWarmupOptions.BaseAddress"/>; else, when host filtering restricts
+/// <c>AllowedHosts</c>, its first host that is not a wildcard, on the bound scheme and port; else the
+/// bound address. Over HTTP the origin is where requests go: <see cref="SiteWarmupOptions.BaseAddress"/>
+/// or the bound address, and no other name is the same site.
+/// </summary>
+internal sealed record SiteAddress(Uri Origin, SiteAddressSource Source, IReadOnlyList<Uri> BoundOrigins, IReadOnlyList<string> PublicHosts)
+{
+    /// <summary>The concrete hosts of a restricted <c>AllowedHosts</c>; empty when any host is allowed.</summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
+    /// <summary>Whether host filtering restricts the hosts the app answers.</summary>
+    public bool HostFiltering { get; init; }
+
+    /// <summary>An origin given as it is, with no other name (the command-line tool's site).</summary>
+    public static SiteAddress Of(Uri origin) => new(SiteScope.OriginOf(origin), SiteAddressSource.BaseAddress, [], []);
+
+    public static SiteAddress Resolve(SiteWarmupOptions options, IServer? server, IServiceProvider services)
+    {
+        var bound = EntryPointDiscovery.SiteOrigin(server);
+        var inProcess = options.Transport == WarmupTransport.InProcess;
+        var allowed = AllowedHostsOf(services);
+        var filtering = allowed is not null;
+        var concrete = allowed?.Where(h => !h.Contains('*', StringComparison.Ordinal)).ToList() ?? [];
+
+        Uri origin;
+        SiteAddressSource source;
+        if (options.BaseAddress is { } configured)
+        {
+            (origin, source) = (SiteScope.OriginOf(configured), SiteAddressSource.BaseAddress);
+        }
+        else if (inProcess && filtering && !IsAllowed(bound.IdnHost, allowed!))
+        {
+            if (concrete.Count == 0)
+            {
+                throw new InvalidOperationException(
+                    $"Host filtering allows only wildcard hosts (AllowedHosts: {string.Join(';', allowed!)}), so the warm-up cannot tell which host to request the site under: " +
+                    $"set {SiteWarmupOptions.ConfigurationSection}:BaseAddress to the site's public origin, such as https://www.example.com.");
+            }
+            origin = WarmupSeeds.HostOrigin(bound, concrete[0])
+                ?? throw new InvalidOperationException($"AllowedHosts has '{concrete[0]}', which is not a host name.");
+            source = SiteAddressSource.AllowedHosts;
+        }
+        else
+        {
+            (origin, source) = (bound, SiteAddressSource.Server);
+        }
+
+        if (!inProcess)
+        {
+            return new SiteAddress(origin, source, [], []) { AllowedHosts = concrete, HostFiltering = filtering };
+        }
+        // In-process, links to the bound address and to the public host are the same site.
+        List<Uri> boundOrigins = [.. ServerOrigins(server).Where(o => o != origin)];
+        List<string> publicHosts = source == SiteAddressSource.Server ? [] : [origin.IdnHost];
+        if (options.Hosts.Count == 0)
+        {
+            publicHosts.AddRange(concrete.Select(h => WarmupSeeds.HostOrigin(bound, h)?.IdnHost).OfType<string>());
+        }
+        return new SiteAddress(origin, source, boundOrigins, [.. publicHosts.Distinct(StringComparer.OrdinalIgnoreCase)])
+        {
+            AllowedHosts = concrete,
+            HostFiltering = filtering,
+        };
+    }
+
+    /// <summary>
+    /// The app's <c>AllowedHosts</c> when host filtering restricts them; <see langword="null"/> when it
+    /// allows any host (<c>*</c>, or not configured).
+    /// </summary>
+    private static List<string>? AllowedHostsOf(IServiceProvider services)
+    {
+        var hosts = services.GetService<IOptions<HostFilteringOptions>>()?.Value.AllowedHosts;
+        if (hosts is null || hosts.Count == 0 || hosts.Any(h => h.Trim() == "*"))
+        {
+            return null;
+        }
+        return [.. hosts.Select(h => h.Trim()).Where(h => h.Length > 0)];
+    }
+
+    /// <summary>Host filtering's own matching: exact, or <c>*.example.com</c> for its subdomains.</summary>
+    private static bool IsAllowed(string host, List<string> allowed) => allowed.Any(entry =>
+        entry.StartsWith("*.", StringComparison.Ordinal)
+            ? host.EndsWith(entry[1..], StringComparison.OrdinalIgnoreCase)
+            : string.Equals(entry.Trim('[', ']'), host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase));
+
+    private static IEnumerable<Uri> ServerOrigins(IServer? server) =>
+        (server?.Features.Get<IServerAddressesFeature>()?.Addresses ?? []).Select(EntryPointDiscovery.ParseAddress).OfType<Uri>().Distinct();
+}
