@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using HealthChecks.Warmup.Tests.Support;
@@ -19,9 +18,6 @@ namespace HealthChecks.Warmup.Tests.Templates;
 [Category("Templates")]
 public sealed partial class TemplateAppTests
 {
-    private const string AddWarmup = "builder.Services.AddHealthChecks().AddSiteWarmup();";
-    private const string MapReadiness = "app.MapHealthChecks(\"/health/ready\", new() { ResponseWriter = HealthChecks.UI.Client.UIResponseWriter.WriteHealthCheckUIResponse });";
-
     [TestCase("webapp")]
     [TestCase("mvc")]
     [TestCase("blazor")]
@@ -32,7 +28,7 @@ public sealed partial class TemplateAppTests
         var work = Directory.CreateTempSubdirectory($"warmup-template-{template}-");
         try
         {
-            var app = await CreateAppAsync(template, work.FullName);
+            var app = await TemplateApp.CreateAsync(template, work.FullName);
             var port = Processes.FreePort();
             var output = new ConcurrentQueue<string>();
             using var process = Processes.Start(app, new Dictionary<string, string>
@@ -44,7 +40,7 @@ public sealed partial class TemplateAppTests
             try
             {
                 var origin = new Uri($"http://127.0.0.1:{port}/");
-                var ready = await WaitUntilReadyAsync(origin, process, output, cancellationToken);
+                var ready = await TemplateApp.WaitUntilReadyAsync(origin, process, output, cancellationToken);
                 var warmed = Requested(output, origin);
                 var pages = await wget.UrlsAsync(origin, work.FullName);
 
@@ -71,69 +67,6 @@ public sealed partial class TemplateAppTests
         }
     }
 
-    private static async Task<string> CreateAppAsync(string template, string work)
-    {
-        var root = Processes.RepositoryRoot();
-        var app = Path.Combine(work, template);
-        await Processes.RunAsync(work, "dotnet", "new", template, "-o", app, "--name", template);
-
-        var program = Path.Combine(app, "Program.cs");
-        var code = await File.ReadAllTextAsync(program);
-        const string createBuilder = "var builder = WebApplication.CreateBuilder(args);";
-        Assert.That(code, Does.Contain(createBuilder).And.Contain("app.Run();"), $"the {template} template's Program.cs changed shape");
-        code = code.Replace(createBuilder, createBuilder + "\n" + AddWarmup, StringComparison.Ordinal)
-            .Replace("app.Run();", MapReadiness + "\napp.Run();", StringComparison.Ordinal);
-        await File.WriteAllTextAsync(program, code);
-
-        var project = Path.Combine(app, template + ".csproj");
-        var uiClient = PackageVersion(root, "AspNetCore.HealthChecks.UI.Client");
-        var references = $"""
-              <ItemGroup>
-                <ProjectReference Include="{Path.Combine(root, "src", "HealthChecks.Warmup", "HealthChecks.Warmup.csproj")}" />
-                <PackageReference Include="AspNetCore.HealthChecks.UI.Client" Version="{uiClient}" />
-              </ItemGroup>
-            </Project>
-            """;
-        await File.WriteAllTextAsync(project, (await File.ReadAllTextAsync(project)).Replace("</Project>", references, StringComparison.Ordinal));
-
-        await Processes.RunAsync(app, "dotnet", "publish", "-c", "Release", "-o", "out");
-        return app;
-    }
-
-    private static async Task<string> WaitUntilReadyAsync(Uri origin, System.Diagnostics.Process process, ConcurrentQueue<string> output, CancellationToken cancellationToken)
-    {
-        using var client = new HttpClient { BaseAddress = origin, Timeout = TimeSpan.FromSeconds(5) };
-        while (true)
-        {
-            if (process.HasExited)
-            {
-                Assert.Fail($"the app exited with {process.ExitCode}:\n{string.Join('\n', output)}");
-            }
-            try
-            {
-                using var response = await client.GetAsync("/health/ready", cancellationToken);
-                var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return body;
-                }
-                if (body.Contains("\"state\":\"Failed\"", StringComparison.Ordinal))
-                {
-                    Assert.Fail($"the warm-up failed: {body}\n{string.Join('\n', output)}");
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                Assert.Fail($"not ready in time:\n{string.Join('\n', output)}");
-            }
-            await Task.Delay(100, cancellationToken);
-        }
-    }
-
     /// <summary>The URLs the warm-up's log says it requested (UrlFetched, UrlClientError, UrlFailed, HealthEndpointReached).</summary>
     private static List<string> Requested(IEnumerable<string> output, Uri origin) =>
         [.. output.Select(line => RequestedUrl().Match(line)).Where(m => m.Success).Select(m => m.Groups["url"].Value)
@@ -144,14 +77,6 @@ public sealed partial class TemplateAppTests
 
     private static bool IsRobotsOrSitemap(string url) =>
         url.EndsWith("/robots.txt", StringComparison.Ordinal) || url.EndsWith("/sitemap.xml", StringComparison.Ordinal);
-
-    private static string PackageVersion(string root, string package)
-    {
-        var props = File.ReadAllText(Path.Combine(root, "Directory.Packages.props"));
-        var match = Regex.Match(props, $"<PackageVersion Include=\"{Regex.Escape(package)}\" Version=\"([^\"]+)\"");
-        Assert.That(match.Success, Is.True, $"{package} in Directory.Packages.props");
-        return match.Groups[1].Value;
-    }
 
     private static Wget Wget() =>
         File.Exists("/usr/bin/wget") ? new Wget("/usr/bin/wget")

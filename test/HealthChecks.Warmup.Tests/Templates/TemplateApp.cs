@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.RegularExpressions;
+using HealthChecks.Warmup.Tests.Support;
+
+namespace HealthChecks.Warmup.Tests.Templates;
+
+/// <summary>
+/// A fresh <c>dotnet new</c> app in a temporary folder with the README's two lines and a project
+/// reference added (and whatever a test grows it with), published to <c>out/</c>.
+/// </summary>
+internal static class TemplateApp
+{
+    private const string AddWarmup = "builder.Services.AddHealthChecks().AddSiteWarmup();";
+    private const string MapReadiness = "app.MapHealthChecks(\"/health/ready\", new() { ResponseWriter = HealthChecks.UI.Client.UIResponseWriter.WriteHealthCheckUIResponse });";
+
+    public static async Task<string> CreateAsync(string template, string work, Func<string, string>? grow = null)
+    {
+        var root = Processes.RepositoryRoot();
+        var app = Path.Combine(work, template);
+        await Processes.RunAsync(work, "dotnet", "new", template, "-o", app, "--name", template);
+
+        var program = Path.Combine(app, "Program.cs");
+        var code = await File.ReadAllTextAsync(program);
+        const string createBuilder = "var builder = WebApplication.CreateBuilder(args);";
+        Assert.That(code, Does.Contain(createBuilder).And.Contain("app.Run();"), $"the {template} template's Program.cs changed shape");
+        code = code.Replace(createBuilder, createBuilder + "\n" + AddWarmup, StringComparison.Ordinal)
+            .Replace("app.Run();", MapReadiness + "\napp.Run();", StringComparison.Ordinal);
+        code = grow?.Invoke(code) ?? code;
+        await File.WriteAllTextAsync(program, code);
+
+        var project = Path.Combine(app, template + ".csproj");
+        var uiClient = PackageVersion(root, "AspNetCore.HealthChecks.UI.Client");
+        var references = $"""
+              <ItemGroup>
+                <ProjectReference Include="{Path.Combine(root, "src", "HealthChecks.Warmup", "HealthChecks.Warmup.csproj")}" />
+                <PackageReference Include="AspNetCore.HealthChecks.UI.Client" Version="{uiClient}" />
+              </ItemGroup>
+            </Project>
+            """;
+        await File.WriteAllTextAsync(project, (await File.ReadAllTextAsync(project)).Replace("</Project>", references, StringComparison.Ordinal));
+
+        await Processes.RunAsync(app, "dotnet", "publish", "-c", "Release", "-o", "out");
+        return app;
+    }
+
+    public static async Task<string> WaitUntilReadyAsync(Uri origin, System.Diagnostics.Process process, ConcurrentQueue<string> output, CancellationToken cancellationToken)
+    {
+        var (status, body) = await WaitForVerdictAsync(origin, process, output, cancellationToken);
+        if (status != HttpStatusCode.OK)
+        {
+            Assert.Fail($"the warm-up failed: {body}\n{string.Join('\n', output)}");
+        }
+        return body;
+    }
+
+    /// <summary>Probes readiness until the warm-up has succeeded or failed; <paramref name="host"/> is the Host the probe sends.</summary>
+    public static async Task<(HttpStatusCode Status, string Body)> WaitForVerdictAsync(Uri origin, System.Diagnostics.Process process, ConcurrentQueue<string> output,
+        CancellationToken cancellationToken, string? host = null)
+    {
+        using var client = new HttpClient { BaseAddress = origin, Timeout = TimeSpan.FromSeconds(5) };
+        client.DefaultRequestHeaders.Host = host;
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                Assert.Fail($"the app exited with {process.ExitCode}:\n{string.Join('\n', output)}");
+            }
+            try
+            {
+                using var response = await client.GetAsync("/health/ready", cancellationToken);
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK || body.Contains("\"state\":\"Failed\"", StringComparison.Ordinal))
+                {
+                    return (response.StatusCode, body);
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                Assert.Fail($"not ready in time:\n{string.Join('\n', output)}");
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    private static string PackageVersion(string root, string package)
+    {
+        var props = File.ReadAllText(Path.Combine(root, "Directory.Packages.props"));
+        var match = Regex.Match(props, $"<PackageVersion Include=\"{Regex.Escape(package)}\" Version=\"([^\"]+)\"");
+        Assert.That(match.Success, Is.True, $"{package} in Directory.Packages.props");
+        return match.Groups[1].Value;
+    }
+}
