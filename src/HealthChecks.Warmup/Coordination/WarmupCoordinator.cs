@@ -147,7 +147,7 @@ internal sealed class WarmupCoordinator(
         if (!_originChecked)
         {
             _originChecked = true;
-            if (address.Source != SiteAddressSource.BaseAddress && CachesByHost(services))
+            if (address.Source != SiteAddressSource.BaseAddress && address.CachesByHost)
             {
                 WarmupLog.PublicOriginNotSet(logger, Name, origin, SiteWarmupOptions.SectionFor(Name) + ":BaseAddress");
             }
@@ -168,13 +168,6 @@ internal sealed class WarmupCoordinator(
         telemetry.RecordWarmup(Name, report.Duration, judged.State == WarmupState.Succeeded);
         return judged;
     }
-
-    /// <summary>
-    /// Whether the app caches whole responses keyed by host: output caching (AddOutputCache). Response
-    /// caching leaves no trace in the services to tell.
-    /// </summary>
-    private static bool CachesByHost(IServiceProvider services) =>
-        services.GetService<IServiceProviderIsService>()?.IsService(typeof(Microsoft.AspNetCore.OutputCaching.IOutputCacheStore)) == true;
 
     private WarmupSnapshot Judge(WarmupReport report, SiteAddress address)
     {

@@ -64,11 +64,13 @@ internal sealed class Frontier
                 return Admission.QueryNotFollowed;
             }
         }
-        if (_seen.TryGetValue(url.AbsoluteUri, out var mark))
+        // Resources shared by every site of the scope are one URL per path and query (the first site's).
+        var key = request.Kind == UrlKind.Resource && Scope.SharesResources && Scope.Contains(url) ? url.PathAndQuery : url.AbsoluteUri;
+        if (_seen.TryGetValue(key, out var mark))
         {
             if (mark == DiscoveredOnly && !request.IsDiscovered)
             {
-                _seen.TryUpdate(url.AbsoluteUri, Referenced, DiscoveredOnly);
+                _seen.TryUpdate(key, Referenced, DiscoveredOnly);
             }
             return Admission.Duplicate;
         }
@@ -86,7 +88,7 @@ internal sealed class Frontier
             _progress.CountExcluded();
             return Admission.Excluded;
         }
-        var admission = Claim(url, queued: true, request.IsDiscovered ? DiscoveredOnly : Referenced);
+        var admission = Claim(key, queued: true, request.IsDiscovered ? DiscoveredOnly : Referenced);
         if (admission == Admission.Admitted)
         {
             _queue.Writer.TryWrite(request);
@@ -98,7 +100,7 @@ internal sealed class Frontier
     /// Admits a URL the caller fetches itself, before the workers start (robots.txt): counted and
     /// deduplicated like any other, but not queued.
     /// </summary>
-    public bool TryClaim(Uri url) => Scope.Contains(url) && !IsExcluded(url) && Claim(url, queued: false, Referenced) == Admission.Admitted;
+    public bool TryClaim(Uri url) => Scope.Contains(url) && !IsExcluded(url) && Claim(url.AbsoluteUri, queued: false, Referenced) == Admission.Admitted;
 
     /// <summary>Whether only endpoint discovery named <paramref name="url"/>: no entry, page, stylesheet or sitemap referenced it.</summary>
     public bool IsOnlyDiscovered(string url) => _seen.TryGetValue(url, out var mark) && mark == DiscoveredOnly;
@@ -106,11 +108,11 @@ internal sealed class Frontier
     /// <summary>Path prefixes robots.txt disallows; set before the workers start.</summary>
     public void Disallow(IEnumerable<string> prefixes) => _disallowed = [.. _disallowed, .. prefixes];
 
-    private Admission Claim(Uri url, bool queued, byte mark)
+    private Admission Claim(string key, bool queued, byte mark)
     {
         lock (_admitting)
         {
-            if (!_seen.TryAdd(url.AbsoluteUri, mark))
+            if (!_seen.TryAdd(key, mark))
             {
                 return Admission.Duplicate;
             }

@@ -50,6 +50,13 @@ internal sealed class SiteScope
         return null;
     }
 
+    /// <summary>
+    /// Whether a resource (a stylesheet, script, image, font) is the same under every site in scope, so
+    /// that it is requested under the first site that references it only: several hosts of one app,
+    /// in-process, with no cache keyed by host. Pages are always requested under each site.
+    /// </summary>
+    public bool SharesResources { get; init; }
+
     /// <summary>Every origin in scope: the site's and those of the other sites it was given.</summary>
     public IReadOnlyList<Uri> Origins => Volatile.Read(ref _origins);
 

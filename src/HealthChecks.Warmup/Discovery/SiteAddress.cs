@@ -35,12 +35,19 @@ internal sealed record SiteAddress(Uri Origin, SiteAddressSource Source, IReadOn
     /// <summary>Whether host filtering restricts the hosts the app answers.</summary>
     public bool HostFiltering { get; init; }
 
+    /// <summary>
+    /// Whether the app caches whole responses keyed by host: output caching (<c>AddOutputCache</c>).
+    /// Response caching leaves no trace in the services to tell.
+    /// </summary>
+    public bool CachesByHost { get; init; }
+
     /// <summary>An origin given as it is, with no other name (the command-line tool's site).</summary>
     public static SiteAddress Of(Uri origin) => new(SiteScope.OriginOf(origin), SiteAddressSource.BaseAddress, [], []);
 
     public static SiteAddress Resolve(SiteWarmupOptions options, IServer? server, IServiceProvider services)
     {
         var bound = EntryPointDiscovery.SiteOrigin(server);
+        var cachesByHost = services.GetService<IServiceProviderIsService>()?.IsService(typeof(Microsoft.AspNetCore.OutputCaching.IOutputCacheStore)) == true;
         var inProcess = options.Transport == WarmupTransport.InProcess;
         var allowed = AllowedHostsOf(services);
         var filtering = allowed is not null;
@@ -71,7 +78,7 @@ internal sealed record SiteAddress(Uri Origin, SiteAddressSource Source, IReadOn
 
         if (!inProcess)
         {
-            return new SiteAddress(origin, source, [], []) { AllowedHosts = concrete, HostFiltering = filtering };
+            return new SiteAddress(origin, source, [], []) { AllowedHosts = concrete, HostFiltering = filtering, CachesByHost = cachesByHost };
         }
         // In-process, links to the bound address and to the public host are the same site.
         List<Uri> boundOrigins = [.. ServerOrigins(server).Where(o => o != origin)];
@@ -84,6 +91,7 @@ internal sealed record SiteAddress(Uri Origin, SiteAddressSource Source, IReadOn
         {
             AllowedHosts = concrete,
             HostFiltering = filtering,
+            CachesByHost = cachesByHost,
         };
     }
 

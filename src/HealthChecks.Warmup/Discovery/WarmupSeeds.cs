@@ -50,11 +50,14 @@ internal static class WarmupSeeds
             .. address.BoundOrigins.Select(bound => new SiteAlias(origin, Origin: bound)),
             .. address.PublicHosts.Select(host => new SiteAlias(origin, Host: host)),
         ];
-        if (options.Transport == WarmupTransport.InProcess && options.Hosts.Count > 0)
+        var inProcess = options.Transport == WarmupTransport.InProcess;
+        if (inProcess && options.Hosts.Count > 0)
         {
             aliases.AddRange(sites.Select(site => new SiteAlias(site, Host: site.IdnHost)));
         }
-        return (new SiteScope(origin, otherSites, aliases), seeds);
+        // In-process, several hosts are one app: a stylesheet is the same under each, unless a cache keeps them apart.
+        var scope = new SiteScope(origin, otherSites, aliases) { SharesResources = inProcess && sites.Count > 1 && !address.CachesByHost };
+        return (scope, seeds);
     }
 
     /// <summary>

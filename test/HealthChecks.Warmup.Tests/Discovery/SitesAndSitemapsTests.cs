@@ -168,6 +168,32 @@ public sealed class SitesAndSitemapsTests(WarmupTransport transport)
         Assert.That(site.WarmupRequests.Single(r => r.PathAndQuery == $"/img/{hostB}.png").Host, Is.EqualTo($"{hostB}:{port}"));
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task TwoHostNames_ShareTheirResources_UnlessACacheKeysThemByHost(bool outputCache)
+    {
+        var (hostA, hostB) = transport == WarmupTransport.InProcess ? ("alpha.example", "beta.example") : ("127.0.0.1", "localhost");
+        var site = Site(o => o.Hosts = [hostA, hostB])
+            .Html("/", "<link rel=\"stylesheet\" href=\"/site.css\"><a href=\"/about\">about</a>")
+            .Html("/about", "about")
+            .Css("/site.css", "body { color: red }");
+        if (outputCache)
+        {
+            site.WithServices(services => services.AddOutputCache());
+        }
+        await using var _ = await site.StartAsync();
+
+        var probe = await site.WaitForVerdictAsync();
+
+        Assert.That(probe.Status, Is.EqualTo(HttpStatusCode.OK), probe.Json);
+        Assert.That(site.CountOf("/"), Is.EqualTo(2), "each host's entry page");
+        Assert.That(site.CountOf("/about"), Is.EqualTo(2), "each host's pages");
+        // In-process the hosts are one app: a stylesheet is the same under both, unless the output cache keeps
+        // an entry per host. Over HTTP the hosts may be different servers: each is warmed.
+        var shared = transport == WarmupTransport.InProcess && !outputCache;
+        Assert.That(site.CountOf("/site.css"), Is.EqualTo(shared ? 1 : 2));
+    }
+
     [Test]
     public async Task TwoRegistrations_ReportSeparately()
     {
