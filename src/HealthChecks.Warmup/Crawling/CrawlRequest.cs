@@ -11,6 +11,17 @@ internal enum UrlKind
     HealthEndpoint,
 }
 
+/// <summary>What else a resource's body is read for, besides HTML and CSS (which are read by their content type).</summary>
+internal enum ReadAs
+{
+    /// <summary>Nothing: warm once served.</summary>
+    Nothing,
+    /// <summary>A JavaScript module: its imports are followed.</summary>
+    Module,
+    /// <summary>A web app manifest: its icons and pages are followed.</summary>
+    Manifest,
+}
+
 /// <summary>One URL the frontier admitted, with how it was reached.</summary>
 /// <param name="Url">The absolute, normalised URL (no fragment).</param>
 /// <param name="Kind">Page or resource.</param>
@@ -22,4 +33,7 @@ internal enum UrlKind
 /// Found by endpoint discovery alone, a guess of the library's: its failure is reported, not judged,
 /// unless a page or stylesheet also references it.
 /// </param>
-internal sealed record CrawlRequest(Uri Url, UrlKind Kind, int Depth, Uri? Referrer, bool IsEntry, int RedirectHops, bool IsDiscovered = false);
+/// <param name="ReadAs">What the body is read for besides HTML and CSS.</param>
+/// <param name="IsSpeculative">A guess from a script's text: a miss is no broken link and never a failure.</param>
+internal sealed record CrawlRequest(Uri Url, UrlKind Kind, int Depth, Uri? Referrer, bool IsEntry, int RedirectHops, bool IsDiscovered = false,
+    ReadAs ReadAs = ReadAs.Nothing, bool IsSpeculative = false);

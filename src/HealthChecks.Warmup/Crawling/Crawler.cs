@@ -90,8 +90,8 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
                 WarmupLog.LimitReached(logger, registration, WarmupLimits.Deadline);
             }
         }
-        // A discovered endpoint that a page, stylesheet or sitemap also referenced is the site's link.
-        var outcomes = _outcomes.Select(o => o.IsDiscovered && !frontier.IsOnlyDiscovered(o.Url) ? o with { IsDiscovered = false } : o);
+        // A discovered endpoint or a guess that a page, stylesheet or sitemap also referenced is the site's link.
+        var outcomes = _outcomes.Select(o => (o.IsDiscovered || o.IsSpeculative) && !frontier.IsOnlyGuessed(o.Url) ? o with { IsDiscovered = false, IsSpeculative = false } : o);
         return new WarmupReport(attempt, scope.Origin, time.GetElapsedTime(started), Progress, [.. outcomes]);
     }
 
@@ -120,7 +120,7 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         using var response = await FetchAsync(request, pressure, cancellationToken);
         var kind = response.ReachedHealthCheck ? UrlKind.HealthEndpoint : request.Kind;
         var outcome = new UrlOutcome(request.Url.AbsoluteUri, kind, request.Depth, request.Referrer?.AbsoluteUri, request.IsEntry,
-            response.StatusCode, response.Failure, response.Error, time.GetElapsedTime(started), response.Attempts, request.IsDiscovered);
+            response.StatusCode, response.Failure, response.Error, time.GetElapsedTime(started), response.Attempts, request.IsDiscovered, request.IsSpeculative);
         Record(outcome);
 
         if (response.Failure != FetchFailure.None || response.StatusCode is not { } status || kind == UrlKind.HealthEndpoint)
@@ -148,7 +148,7 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         links.Clear();
         try
         {
-            await Task.Factory.StartNew(() => LinkExtractor.Extract(request.Url, response, links, resolved),
+            await Task.Factory.StartNew(() => LinkExtractor.Extract(request.Url, response, links, resolved, request.ReadAs),
                 cancellationToken, TaskCreationOptions.DenyChildAttach, s_parsing);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -167,6 +167,9 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
             {
                 LinkRole.Page or LinkRole.NofollowPage => new CrawlRequest(link.Url, UrlKind.Page, request.Depth + 1, request.Url, IsEntry: false, RedirectHops: 0),
                 LinkRole.Refresh => new CrawlRequest(link.Url, UrlKind.Page, request.Depth, request.Url, request.IsEntry, RedirectHops: 0),
+                LinkRole.Module => new CrawlRequest(link.Url, UrlKind.Resource, request.Depth, request.Url, IsEntry: false, RedirectHops: 0, ReadAs: ReadAs.Module),
+                LinkRole.Manifest => new CrawlRequest(link.Url, UrlKind.Resource, request.Depth, request.Url, IsEntry: false, RedirectHops: 0, ReadAs: ReadAs.Manifest),
+                LinkRole.Guess => new CrawlRequest(link.Url, UrlKind.Resource, request.Depth, request.Url, IsEntry: false, RedirectHops: 0, IsSpeculative: true),
                 _ => new CrawlRequest(link.Url, UrlKind.Resource, request.Depth, request.Url, IsEntry: false, RedirectHops: 0),
             };
             Offer(frontier, next);
@@ -338,6 +341,10 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         if (outcome.Kind == UrlKind.HealthEndpoint)
         {
             WarmupLog.HealthEndpointReached(logger, _detail, outcome.Url, outcome.StatusCode, outcome.Referrer);
+        }
+        else if (outcome.IsSpeculative && (outcome.Failure is not (FetchFailure.None or FetchFailure.RateLimited) || outcome.StatusCode >= 400))
+        {
+            WarmupLog.GuessMissed(logger, _detail, outcome.Url, outcome.Result, outcome.Referrer);
         }
         else if (Rules.FailureRules.IsReportedOnly(outcome, options.JudgeDiscoveredEndpoints))
         {

@@ -28,6 +28,7 @@ internal sealed class Frontier
     // What named an admitted URL: the site or the user (an entry, a link, a sitemap), or endpoint discovery alone.
     private const byte Referenced = 0;
     private const byte DiscoveredOnly = 1;
+    private const byte GuessedOnly = 2;
 
     // Most offers are links seen before (navigation repeats on every page): they are answered without a lock.
     // The value says whether only endpoint discovery named the URL so far.
@@ -68,9 +69,9 @@ internal sealed class Frontier
         var key = request.Kind == UrlKind.Resource && Scope.SharesResources && Scope.Contains(url) ? url.PathAndQuery : url.AbsoluteUri;
         if (_seen.TryGetValue(key, out var mark))
         {
-            if (mark == DiscoveredOnly && !request.IsDiscovered)
+            if (mark != Referenced && !request.IsDiscovered && !request.IsSpeculative)
             {
-                _seen.TryUpdate(key, Referenced, DiscoveredOnly);
+                _seen.TryUpdate(key, Referenced, mark);
             }
             return Admission.Duplicate;
         }
@@ -88,7 +89,7 @@ internal sealed class Frontier
             _progress.CountExcluded();
             return Admission.Excluded;
         }
-        var admission = Claim(key, queued: true, request.IsDiscovered ? DiscoveredOnly : Referenced);
+        var admission = Claim(key, queued: true, request.IsDiscovered ? DiscoveredOnly : request.IsSpeculative ? GuessedOnly : Referenced);
         if (admission == Admission.Admitted)
         {
             _queue.Writer.TryWrite(request);
@@ -102,8 +103,11 @@ internal sealed class Frontier
     /// </summary>
     public bool TryClaim(Uri url) => Scope.Contains(url) && !IsExcluded(url) && Claim(url.AbsoluteUri, queued: false, Referenced) == Admission.Admitted;
 
-    /// <summary>Whether only endpoint discovery named <paramref name="url"/>: no entry, page, stylesheet or sitemap referenced it.</summary>
-    public bool IsOnlyDiscovered(string url) => _seen.TryGetValue(url, out var mark) && mark == DiscoveredOnly;
+    /// <summary>
+    /// Whether only a guess of the library's named <paramref name="url"/> — endpoint discovery, or a
+    /// string in a script — and no entry, page, stylesheet or sitemap referenced it.
+    /// </summary>
+    public bool IsOnlyGuessed(string url) => _seen.TryGetValue(url, out var mark) && mark != Referenced;
 
     /// <summary>Path prefixes robots.txt disallows; set before the workers start.</summary>
     public void Disallow(IEnumerable<string> prefixes) => _disallowed = [.. _disallowed, .. prefixes];

@@ -11,6 +11,15 @@ internal enum LinkRole
     Refresh,
     /// <summary>Something the page or stylesheet loads (image, stylesheet, script, font, ...): always fetched.</summary>
     Resource,
+    /// <summary>A JavaScript module (<c>type=module</c>, <c>modulepreload</c>, an import, an import map's URL): fetched, and its imports read.</summary>
+    Module,
+    /// <summary>A web app manifest (<c>rel=manifest</c>): fetched, and its icons and pages read.</summary>
+    Manifest,
+    /// <summary>
+    /// A guess from a script's text (a string that looks like an asset path): fetched like a resource, but
+    /// a guess that misses is no broken link and never a failure.
+    /// </summary>
+    Guess,
 }
 
 /// <summary>One absolute URL found in a page or stylesheet.</summary>

@@ -11,7 +11,8 @@ namespace HealthChecks.Warmup.Extraction;
 /// </summary>
 internal sealed class ExtractionPrimer
 {
-    // Every kind of reference the extractors read, so that each of their paths has run once.
+    // Every kind of reference the extractors read, so that each of their paths has run once (the
+    // JavaScript tokenizer's too: inline scripts, an import map, a module).
     private static readonly byte[] s_document = Encoding.UTF8.GetBytes(
         """
         <!DOCTYPE html><html><head><base href="/"><meta http-equiv="refresh" content="0; url=/refresh">
@@ -20,7 +21,8 @@ internal sealed class ExtractionPrimer
         <body background="/background.png"><!-- comment --><a href="/page?a=1&amp;b=2" rel="nofollow">&copy; a</a><a href="https://localhost/absolute">b</a>
         <img src="image.png" srcset="small.png 1x, large.png 2x" style="background-image: image-set('set.png' 1x)">
         <svg><use href="/sprite.svg#icon"/><image xlink:href="/drawing.svg"/></svg><video poster="/poster.jpg" src="/video.mp4"></video>
-        <textarea>&lt;a href="/not-a-link"&gt;</textarea><script>var a = "<a href='/not-a-link'>";</script></body></html>
+        <textarea>&lt;a href="/not-a-link"&gt;</textarea><script>var a = "<a href='/not-a-link'>", r = /"\/not-a-path.js/; load("/guess.js");</script>
+        <script type="importmap">{"imports": {"lib": "/lib.js"}}</script><script type="module">import lib from "lib"; import("./lazy.js");</script></body></html>
         """);
 
     private Task<int>? _completion;

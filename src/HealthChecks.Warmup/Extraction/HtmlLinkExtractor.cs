@@ -29,8 +29,23 @@ namespace HealthChecks.Warmup.Extraction;
 internal static class HtmlLinkExtractor
 {
     private static readonly HashSet<string> s_resourceRels = new(
-        ["stylesheet", "icon", "apple-touch-icon", "apple-touch-icon-precomposed", "manifest", "preload", "modulepreload", "prefetch"],
+        ["stylesheet", "icon", "apple-touch-icon", "apple-touch-icon-precomposed", "preload", "prefetch"],
         StringComparer.OrdinalIgnoreCase);
+
+    // Links to other pages that live in <link>: how documentation generators, feeds and translations link.
+    private static readonly HashSet<string> s_pageRels = new(
+        ["index", "search", "alternate", "canonical", "next", "prev", "previous", "help", "contents", "glossary", "up"],
+        StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>What an inline <c>&lt;script&gt;</c> holds, by its <c>type</c>.</summary>
+    private enum InlineScript
+    {
+        None,
+        Classic,
+        Module,
+        ImportMap,
+        SpeculationRules,
+    }
 
     public static void Extract(ReadOnlyMemory<byte> html, string? contentType, Uri documentUrl, List<ExtractedLink> links, ResolvedLinks? resolved = null)
     {
@@ -60,7 +75,8 @@ internal static class HtmlLinkExtractor
             DisableElementPositionTracking = true,
             SkipDataText = true,
             SkipComments = true,
-            SkipScriptText = true,
+            // Inline scripts are read: module imports, import maps, speculation rules, and guesses.
+            SkipScriptText = false,
             SkipRCDataText = true,
             SkipPlaintext = true,
             SkipCDATA = true,
@@ -74,6 +90,8 @@ internal static class HtmlLinkExtractor
         var found = new Collector();
         var foreignDepth = 0;
         StringBuilder? style = null;
+        StringBuilder? script = null;
+        var scriptKind = InlineScript.None;
         // Struct tokens: no object per token; text, scripts and comments are skipped by the tokenizer.
         for (ref var token = ref tokenizer.GetStructToken(); token.Type != HtmlTokenType.EndOfFile; token = ref tokenizer.GetStructToken())
         {
@@ -99,6 +117,8 @@ internal static class HtmlLinkExtractor
                             _ => tokenizer.State,
                         };
                         style = name is "style" ? new StringBuilder() : null;
+                        scriptKind = name is "script" ? KindOf(new Attributes(ref token)) : InlineScript.None;
+                        script = scriptKind == InlineScript.None ? null : new StringBuilder();
                     }
                     tokenizer.IsAcceptingCharacterData = foreignDepth > 0;
                     break;
@@ -108,6 +128,11 @@ internal static class HtmlLinkExtractor
                         found.Css(style.ToString());
                         style = null;
                     }
+                    else if (token.Name == "script" && script is not null)
+                    {
+                        found.Script(script.ToString(), scriptKind);
+                        script = null;
+                    }
                     else if ((token.Name == "svg" || token.Name == "math") && foreignDepth > 0)
                     {
                         foreignDepth--;
@@ -116,6 +141,9 @@ internal static class HtmlLinkExtractor
                     break;
                 case HtmlTokenType.Character when style is not null:
                     style.Append(token.Data.Memory.Span);
+                    break;
+                case HtmlTokenType.Character when script is not null:
+                    script.Append(token.Data.Memory.Span);
                     break;
             }
         }
@@ -153,8 +181,11 @@ internal static class HtmlLinkExtractor
                 found.Add(tag.GetAttribute("src"), LinkRole.Resource);
                 found.Srcset(tag.GetAttribute("srcset"));
                 break;
+            case "script":
+                found.Add(tag.GetAttribute("src"), tag.Is("type", "module") ? LinkRole.Module : LinkRole.Resource);
+                break;
             case "input" when tag.Is("type", "image"):
-            case "script" or "audio" or "track" or "embed" or "iframe":
+            case "audio" or "track" or "embed" or "iframe":
                 found.Add(tag.GetAttribute("src"), LinkRole.Resource);
                 break;
             case "video":
@@ -165,10 +196,7 @@ internal static class HtmlLinkExtractor
                 found.Add(tag.GetAttribute("data"), LinkRole.Resource);
                 break;
             case "link":
-                if (HasResourceRel(tag.GetAttribute("rel")))
-                {
-                    found.Add(tag.GetAttribute("href"), LinkRole.Resource);
-                }
+                found.Add(tag.GetAttribute("href"), LinkRoleOf(tag.GetAttribute("rel")));
                 found.Srcset(tag.GetAttribute("imagesrcset"));
                 break;
             case "image" or "use" when inForeignContent:
@@ -192,7 +220,39 @@ internal static class HtmlLinkExtractor
         }
     }
 
-    private static bool HasResourceRel(string? rel) => RelTokens(rel).Any(s_resourceRels.Contains);
+    /// <summary>What a <c>&lt;link&gt;</c> is, by its <c>rel</c>; <see langword="null"/> for one that loads nothing and links nowhere (preconnect...).</summary>
+    internal static LinkRole? LinkRoleOf(string? rel)
+    {
+        var tokens = RelTokens(rel);
+        return tokens.Contains("modulepreload", StringComparer.OrdinalIgnoreCase) ? LinkRole.Module
+            : tokens.Contains("manifest", StringComparer.OrdinalIgnoreCase) ? LinkRole.Manifest
+            : tokens.Any(s_resourceRels.Contains) ? LinkRole.Resource
+            : tokens.Any(s_pageRels.Contains) ? LinkRole.Page
+            : null;
+    }
+
+    /// <summary>An inline script's kind: none when it has a <c>src</c> (its text is ignored) or a type that is data or a template.</summary>
+    private static InlineScript KindOf(Attributes tag)
+    {
+        if (tag.GetAttribute("src") is not null)
+        {
+            return InlineScript.None;
+        }
+        var type = tag.GetAttribute("type")?.Trim();
+        return type switch
+        {
+            null or "" => InlineScript.Classic,
+            _ when type.Equals("module", StringComparison.OrdinalIgnoreCase) => InlineScript.Module,
+            _ when type.Equals("importmap", StringComparison.OrdinalIgnoreCase) => InlineScript.ImportMap,
+            _ when type.Equals("speculationrules", StringComparison.OrdinalIgnoreCase) => InlineScript.SpeculationRules,
+            _ when IsJavaScriptType(type) => InlineScript.Classic,
+            _ => InlineScript.None,
+        };
+    }
+
+    private static bool IsJavaScriptType(string type) =>
+        type.Split(';')[0].Trim().ToLowerInvariant() is "text/javascript" or "application/javascript" or "application/ecmascript"
+            or "text/ecmascript" or "application/x-javascript" or "text/jscript";
 
     private static bool HasRel(string? rel, string token) => RelTokens(rel).Contains(token, StringComparer.OrdinalIgnoreCase);
 
@@ -266,11 +326,42 @@ internal static class HtmlLinkExtractor
 
         public void Base(string? href) => _base ??= string.IsNullOrWhiteSpace(href) ? null : href;
 
-        public void Add(string? raw, LinkRole role)
+        public void Add(string? raw, LinkRole? role)
         {
-            if (!string.IsNullOrWhiteSpace(raw))
+            if (!string.IsNullOrWhiteSpace(raw) && role is { } known)
             {
-                _references.Add((raw, role));
+                _references.Add((raw, known));
+            }
+        }
+
+        private int _guesses;
+
+        public void Script(string code, InlineScript kind)
+        {
+            if (string.IsNullOrWhiteSpace(code))
+            {
+                return;
+            }
+            switch (kind)
+            {
+                case InlineScript.Module:
+                    ScriptScanner.ScanModule(code, _references);
+                    break;
+                case InlineScript.ImportMap:
+                    JsonReferences.ImportMap(code, _references);
+                    break;
+                case InlineScript.SpeculationRules:
+                    JsonReferences.SpeculationRules(code, _references);
+                    break;
+                case InlineScript.Classic when _guesses < ScriptScanner.MaxGuesses:
+                    _scratch.Clear();
+                    ScriptScanner.ScanGuesses(code, _scratch, ScriptScanner.MaxGuesses - _guesses);
+                    _guesses += _scratch.Count;
+                    foreach (var raw in _scratch)
+                    {
+                        Add(raw, LinkRole.Guess);
+                    }
+                    break;
             }
         }
 

@@ -4,35 +4,51 @@ using HealthChecks.Warmup.Fetching;
 
 namespace HealthChecks.Warmup.Extraction;
 
-/// <summary>Extracts the links of a fetched body by its content type: HTML or CSS.</summary>
+/// <summary>
+/// Extracts the links of a fetched response: its Link header, then its body by content type — HTML,
+/// CSS, and a JavaScript module or web app manifest when the reference said it is one.
+/// </summary>
 internal static class LinkExtractor
 {
-    public static void Extract(Uri url, FetchResult response, List<ExtractedLink> links, ResolvedLinks? resolved = null)
+    public static void Extract(Uri url, FetchResult response, List<ExtractedLink> links, ResolvedLinks? resolved = null, ReadAs readAs = ReadAs.Nothing)
     {
-        if (response.Body.IsEmpty)
+        List<(string Raw, LinkRole Role)>? found = null;
+        if (response.LinkHeader is { Length: > 0 } header)
         {
-            return;
+            LinkHeader.Read(header, found = []);
         }
-        if (ContentTypes.IsHtml(response.ContentType))
+        if (!response.Body.IsEmpty)
         {
-            HtmlLinkExtractor.Extract(response.Body, response.ContentType, url, links, resolved);
-        }
-        else if (ContentTypes.IsCss(response.ContentType))
-        {
-            ExtractCss(response.Body.Span, url, links);
-        }
-    }
-
-    private static void ExtractCss(ReadOnlySpan<byte> css, Uri stylesheetUrl, List<ExtractedLink> links)
-    {
-        var raw = new List<string>();
-        CssUrlScanner.Scan(Encoding.UTF8.GetString(css.StartsWith(Encoding.UTF8.Preamble) ? css[3..] : css), raw);
-        foreach (var reference in raw)
-        {
-            if (LinkResolver.Resolve(stylesheetUrl, reference) is { } url)
+            if (ContentTypes.IsHtml(response.ContentType))
             {
-                links.Add(new ExtractedLink(url, LinkRole.Resource));
+                HtmlLinkExtractor.Extract(response.Body, response.ContentType, url, links, resolved);
+            }
+            else if (ContentTypes.IsCss(response.ContentType))
+            {
+                found ??= [];
+                var raw = new List<string>();
+                CssUrlScanner.Scan(Text(response.Body.Span), raw);
+                found.AddRange(raw.Select(r => (r, LinkRole.Resource)));
+            }
+            else if (readAs == ReadAs.Module && ContentTypes.IsJavaScript(response.ContentType))
+            {
+                ScriptScanner.ScanModule(Text(response.Body.Span), found ??= []);
+            }
+            else if (readAs == ReadAs.Manifest)
+            {
+                JsonReferences.WebManifest(response.Body, found ??= []);
+            }
+        }
+        foreach (var (raw, role) in found ?? [])
+        {
+            // Relative to the response's own URL: a stylesheet's, a module's, a manifest's.
+            if (LinkResolver.Resolve(url, raw) is { } target)
+            {
+                links.Add(new ExtractedLink(target, role));
             }
         }
     }
+
+    private static string Text(ReadOnlySpan<byte> bytes) =>
+        Encoding.UTF8.GetString(bytes.StartsWith(Encoding.UTF8.Preamble) ? bytes[3..] : bytes);
 }

@@ -11,9 +11,28 @@ internal static class ContentTypes
     public static bool IsCss(string? contentType) =>
         MediaType(contentType).Equals("text/css", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Whether the body is kept for the crawler: successful HTML and CSS, and any successful robots.txt or sitemap.</summary>
-    public static bool IsKept(Crawling.UrlKind kind, int statusCode, string? contentType) =>
-        statusCode is >= 200 and < 300 && (kind == Crawling.UrlKind.Sitemap || IsHtml(contentType) || IsCss(contentType));
+    public static bool IsJavaScript(string? contentType) =>
+        MediaType(contentType) is var type
+        && (type.Equals("text/javascript", StringComparison.OrdinalIgnoreCase)
+            || type.Equals("application/javascript", StringComparison.OrdinalIgnoreCase)
+            || type.Equals("application/x-javascript", StringComparison.OrdinalIgnoreCase)
+            || type.Equals("application/ecmascript", StringComparison.OrdinalIgnoreCase)
+            || type.Equals("text/ecmascript", StringComparison.OrdinalIgnoreCase));
+
+    public static bool IsJson(string? contentType) =>
+        MediaType(contentType) is var type
+        && (type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>
+    /// Whether the body is kept for the crawler: successful HTML and CSS, any successful robots.txt or
+    /// sitemap, a JavaScript module and a web app manifest.
+    /// </summary>
+    public static bool IsKept(Crawling.CrawlRequest request, int statusCode, string? contentType) =>
+        statusCode is >= 200 and < 300
+        && (request.Kind == Crawling.UrlKind.Sitemap || IsHtml(contentType) || IsCss(contentType)
+            || (request.ReadAs == Crawling.ReadAs.Module && IsJavaScript(contentType))
+            || (request.ReadAs == Crawling.ReadAs.Manifest && (IsJson(contentType) || MediaType(contentType).IsEmpty)));
 
     internal static ReadOnlySpan<char> MediaType(string? contentType)
     {

@@ -25,6 +25,9 @@ internal sealed class FetchResult : IDisposable
 
     public string? ContentType { get; init; }
 
+    /// <summary>The response's Link header (preloads a middleware or a CDN announces), as written.</summary>
+    public string? LinkHeader { get; init; }
+
     /// <summary>The wait a Retry-After header asked for, when there was one.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
@@ -70,6 +73,9 @@ internal sealed class FetchResult : IDisposable
 
     /// <summary>The words of an exception.</summary>
     public static string Describe(Exception exception) => $"{exception.GetType().Name}: {exception.Message}";
+
+    /// <summary>The Accept-Language a browser set to English sends.</summary>
+    public const string AcceptLanguage = "en-US,en;q=0.9";
 
     /// <summary>The Accept header a browser sends for a page, and for anything else.</summary>
     public static string AcceptFor(Crawling.UrlKind kind) => kind == Crawling.UrlKind.Page ? "text/html,application/xhtml+xml,*/*;q=0.8" : "*/*";

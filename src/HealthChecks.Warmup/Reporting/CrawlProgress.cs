@@ -21,6 +21,8 @@ internal sealed class CrawlProgress
     private int _sitemaps;
     private int _healthEndpoints;
     private int _rateLimited;
+    private int _guesses;
+    private int _guessesMissed;
 
     /// <summary>URLs admitted to the crawl: requested or waiting to be.</summary>
     public int Admitted => Volatile.Read(ref _admitted);
@@ -39,6 +41,12 @@ internal sealed class CrawlProgress
     /// requests sent again, not URLs.
     /// </summary>
     public int RateLimited => Volatile.Read(ref _rateLimited);
+
+    /// <summary>URLs guessed from scripts' text and requested: not counted by status class.</summary>
+    public int Guesses => Volatile.Read(ref _guesses);
+
+    /// <summary>Guesses that answered 4xx, 5xx or nothing: no broken links, since a script may never load them.</summary>
+    public int GuessesMissed => Volatile.Read(ref _guessesMissed);
 
     /// <summary>2xx and 3xx answers.</summary>
     public int Succeeded => Volatile.Read(ref _succeeded);
@@ -90,6 +98,14 @@ internal sealed class CrawlProgress
         else if (outcome.Kind == Crawling.UrlKind.HealthEndpoint)
         {
             Interlocked.Increment(ref _healthEndpoints);
+        }
+        else if (outcome.IsSpeculative && outcome.Failure != FetchFailure.RateLimited)
+        {
+            Interlocked.Increment(ref _guesses);
+            if (outcome.Failure != FetchFailure.None || outcome.StatusCode is null or >= 400)
+            {
+                Interlocked.Increment(ref _guessesMissed);
+            }
         }
         else if (outcome.Failure != FetchFailure.None)
         {

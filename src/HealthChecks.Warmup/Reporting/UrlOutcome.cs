@@ -19,7 +19,8 @@ internal sealed record UrlOutcome(
     string? Error,
     TimeSpan Duration,
     int Attempts = 1,
-    bool IsDiscovered = false)
+    bool IsDiscovered = false,
+    bool IsSpeculative = false)
 {
     /// <summary>A short line for descriptions and logs: <c>http://h/x → 500 (from http://h/)</c>.</summary>
     public string Describe()

@@ -93,6 +93,11 @@ internal static class WarmupHealthResult
         {
             data["warmedAs"] = warmedAs.AbsoluteUri;
         }
+        if (snapshot.Progress is { Guesses: > 0 } guessed)
+        {
+            data["guesses"] = guessed.Guesses;
+            data["guessesMissed"] = guessed.GuessesMissed;
+        }
         if (snapshot.Progress is { RateLimited: > 0 } limited)
         {
             data["rateLimitRetries"] = limited.RateLimited;

@@ -59,6 +59,9 @@ internal static partial class WarmupLog
     [LoggerMessage(19, LogLevel.Warning, "Site warm-up {Registration} warms the site as {Origin}: the app caches output, keyed by host, and no public origin is set, so visitors under another host will miss what the warm-up cached. Set {Option} to the site's public origin (such as https://www.example.com)", EventName = "PublicOriginNotSet")]
     public static partial void PublicOriginNotSet(ILogger logger, string registration, Uri origin, string option);
 
+    [LoggerMessage(EventId = 22, Message = "{Url}, a guess from a script's text, answered {Result}: not a broken link (from {Referrer})", EventName = "GuessMissed")]
+    public static partial void GuessMissed(ILogger logger, LogLevel level, string url, string result, string? referrer);
+
     [LoggerMessage(20, LogLevel.Information, "Probe asked for the outcomes of site warm-up {Registration} attempt {Attempt}: {Count} URLs follow", EventName = "ProbeVerbose")]
     public static partial void ProbeVerbose(ILogger logger, string registration, int attempt, int count);
 

@@ -20,6 +20,11 @@ internal static class FailureRules
             // A health endpoint answers for the app's health, which includes this warm-up.
             return false;
         }
+        if (outcome.IsSpeculative)
+        {
+            // A guess from a script's text: the script may never load it.
+            return false;
+        }
         if (outcome.Failure == FetchFailure.RateLimited)
         {
             // Not a verdict on the URL: the warm-up was not let through, so the site is not warm.

@@ -61,6 +61,20 @@ public sealed class ExtractionEndToEndTests(WarmupTransport transport)
     [TestCase("<img usemap=\"#m\" src=\"/img/map.png\"><map name=\"m\"><area href=\"/area-page\" shape=\"rect\" coords=\"0,0,1,1\"></map>", "/area-page", TestName = "area href")]
     [TestCase("<meta http-equiv=\"refresh\" content=\"0; url='/refreshed'\">", "/refreshed", TestName = "meta refresh")]
     [TestCase("<img src=\"/img/bust.png?v=3\">", "/img/bust.png?v=3", TestName = "resource keeps its query string")]
+    [TestCase("<link rel=\"canonical\" href=\"/canonical\">", "/canonical", TestName = "link rel=canonical")]
+    [TestCase("<link rel=\"index\" title=\"Index\" href=\"genindex.html\">", "/genindex.html", TestName = "link rel=index (Sphinx)")]
+    [TestCase("<link rel=\"search\" title=\"Search\" href=\"search.html\">", "/search.html", TestName = "link rel=search (Sphinx)")]
+    [TestCase("<link rel=\"alternate\" type=\"application/rss+xml\" href=\"/feed.xml\">", "/feed.xml", TestName = "link rel=alternate feed")]
+    [TestCase("<link rel=\"alternate\" hreflang=\"de\" href=\"/de/\">", "/de/", TestName = "link rel=alternate hreflang")]
+    [TestCase("<link rel=\"next\" href=\"/page/2\"><link rel=\"prev\" href=\"/page/0\">", "/page/2", TestName = "link rel=next")]
+    [TestCase("<script type=\"importmap\">{\"imports\": {\"app\": \"/js/app.3f2a9c.js\"}}</script><script type=\"module\">import \"app\";</script>", "/js/app.3f2a9c.js", TestName = "import map")]
+    [TestCase("<script type=\"module\">import { x } from \"/js/inline-dep.js\"; console.log(x);</script>", "/js/inline-dep.js", TestName = "inline module import")]
+    [TestCase("<script type=\"module\" src=\"/js/entry-module.js\"></script>", "/js/entry-module.js", TestName = "script type=module src")]
+    [TestCase("<script type=\"speculationrules\">{\"prerender\": [{\"source\": \"list\", \"urls\": [\"/next-page\"]}]}</script>", "/next-page", TestName = "speculation rules")]
+    [TestCase("<script>Search.loadIndex(\"searchindex.js\")</script>", "/searchindex.js", TestName = "inline script asset (Sphinx loadIndex)")]
+    [TestCase("<script>window._wpemojiSettings = {\"source\":{\"concatemoji\":\"\\/wp-includes\\/js\\/wp-emoji-release.min.js?ver=6.6.2\"}};</script>", "/wp-includes/js/wp-emoji-release.min.js?ver=6.6.2", TestName = "inline script JSON-escaped asset (WordPress emoji)")]
+    [TestCase("<script>(window.jQuery||document.write(\"\\u003Cscript src=\\u0022/lib/jquery/dist/jquery.min.js\\u0022\\u003E\\u003C/script\\u003E\"));</script>", "/lib/jquery/dist/jquery.min.js", TestName = "asp-fallback-src")]
+    [TestCase("<meta name=\"x-stylesheet-fallback-test\" content=\"\" class=\"sr-only\" /><script>!function(a,b,c,d){var e,f=document,g=f.getElementsByTagName(\"SCRIPT\"),h=g[g.length-1].previousElementSibling,i=f.defaultView&&f.defaultView.getComputedStyle?f.defaultView.getComputedStyle(h):h.currentStyle;if(i&&i[a]!==b)for(e=0;e<c.length;e++)f.write('<link href=\"'+c[e]+'\" '+d+'/>')}(\"position\",\"absolute\",[\"\\/lib\\/bootstrap\\/dist\\/css\\/bootstrap.min.css\"], \"rel=\\u0022stylesheet\\u0022 \");</script>", "/lib/bootstrap/dist/css/bootstrap.min.css", TestName = "asp-fallback-href")]
     [TestCase("<img src=\"  /img/spaced.png \">", "/img/spaced.png", TestName = "attribute whitespace trimmed")]
     public async Task FrontPageReference_IsRequested(string markup, string expectedPath)
     {
@@ -126,7 +140,6 @@ public sealed class ExtractionEndToEndTests(WarmupTransport transport)
 
     [TestCase("<link rel=\"preconnect\" href=\"/preconnect\">", "/preconnect", TestName = "rel=preconnect")]
     [TestCase("<link rel=\"dns-prefetch\" href=\"/dns-prefetch\">", "/dns-prefetch", TestName = "rel=dns-prefetch")]
-    [TestCase("<link rel=\"canonical\" href=\"/canonical\">", "/canonical", TestName = "rel=canonical")]
     [TestCase("<a href=\"/ok\" ping=\"/ping\">x</a>", "/ping", TestName = "ping")]
     [TestCase("<blockquote cite=\"/cite\">q</blockquote>", "/cite", TestName = "cite")]
     [TestCase("<form action=\"/form-action\" method=\"post\"><button formaction=\"/formaction\">go</button></form>", "/form-action", TestName = "form action")]

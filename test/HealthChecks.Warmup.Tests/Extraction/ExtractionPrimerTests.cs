@@ -33,6 +33,9 @@ public sealed class ExtractionPrimerTests
             ("/drawing.svg", LinkRole.Resource),
             ("/poster.jpg", LinkRole.Resource),
             ("/video.mp4", LinkRole.Resource),
+            ("/guess.js", LinkRole.Guess),
+            ("/lib.js", LinkRole.Module),
+            ("/lazy.js", LinkRole.Module),
         }));
     }
 

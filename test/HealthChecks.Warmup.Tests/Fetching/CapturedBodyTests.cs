@@ -156,7 +156,7 @@ public sealed class CapturedBodyTests
 
     /// <summary>A page's response whose app allowed synchronous writes (the race test writes synchronously).</summary>
     private static InProcessResponse Response(int maxCapturedBytes) =>
-        new(maxCapturedBytes, UrlKind.Page, new SynchronousIOAllowed(), new Microsoft.AspNetCore.Http.Features.HttpRequestLifetimeFeature(), TimeProvider.System);
+        new(maxCapturedBytes, new CrawlRequest(new Uri("http://localhost/"), UrlKind.Page, 0, null, IsEntry: true, RedirectHops: 0), new SynchronousIOAllowed(), new Microsoft.AspNetCore.Http.Features.HttpRequestLifetimeFeature(), TimeProvider.System);
 
     private sealed class SynchronousIOAllowed : Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature
     {

@@ -24,6 +24,7 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
         using var message = new HttpRequestMessage(HttpMethod.Get, request.Url);
         message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         message.Headers.Accept.ParseAdd(FetchResult.AcceptFor(request.Kind));
+        message.Headers.TryAddWithoutValidation("Accept-Language", FetchResult.AcceptLanguage);
         if (request.Referrer is not null)
         {
             message.Headers.Referrer = request.Referrer;
@@ -61,7 +62,7 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
         {
             var status = (int)response.StatusCode;
             var contentType = response.Content.Headers.ContentType?.ToString();
-            var document = ContentTypes.IsKept(request.Kind, status, contentType);
+            var document = ContentTypes.IsKept(request, status, contentType);
             using var bodyTimeout = new CancellationTokenSource(options.RequestTimeout, time);
             using var reading = CancellationTokenSource.CreateLinkedTokenSource(bodyTimeout.Token, cancellationToken);
             try
@@ -81,6 +82,7 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
                     StatusCode = status,
                     ContentType = contentType,
                     Location = response.Headers.Location?.OriginalString,
+                    LinkHeader = response.Headers.TryGetValues("Link", out var link) ? string.Join(", ", link) : null,
                     RetryAfter = response.Headers.RetryAfter is { } retryAfter
                         ? retryAfter.Delta ?? (retryAfter.Date is { } date ? (date > time.GetUtcNow() ? date - time.GetUtcNow() : TimeSpan.Zero) : null)
                         : null,

@@ -25,7 +25,7 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
         using var timeout = new CancellationTokenSource(options.RequestTimeout, time);
         using var aborted = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         var requestFeatures = new KestrelRequestFeatures(server, aborted);
-        var response = new InProcessResponse(options.MaxParsedBytes, request.Kind, requestFeatures, requestFeatures, time);
+        var response = new InProcessResponse(options.MaxParsedBytes, request, requestFeatures, requestFeatures, time);
         var marker = new SiteWarmupRequestFeature();
         var features = CreateFeatures(request, options.RequestHeaders, response, requestFeatures, marker);
 
@@ -38,7 +38,8 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
             var brokenResponse = appError is not null && response.HasStarted;
             await response.FinishAsync(appError);
             // Read everything before the context is disposed: pooled objects may be reused after.
-            completed = Answer(response, marker, response.Sink.TakeCaptured(), brokenResponse ? appError : null, time);
+            completed = Answer(response, marker, ContentDecoding.Decode(response.Sink.TakeCaptured(), response.Headers.ContentEncoding, options.MaxParsedBytes),
+                brokenResponse ? appError : null, time);
         }
 
         Task processing;
@@ -118,6 +119,7 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
         RetryAfter = Crawling.BackPressure.ParseRetryAfter(response.Headers.RetryAfter, time.GetUtcNow()),
         ContentType = response.Headers.ContentType,
         Location = response.Headers.Location,
+        LinkHeader = response.Headers.Link is { Count: > 0 } link ? link.ToString() : null,
         Captured = captured,
         Failure = brokenBy is null ? FetchFailure.None : FetchFailure.Exception,
         Error = brokenBy is null ? null : FetchResult.Describe(brokenBy),
@@ -132,6 +134,9 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
         {
             [HeaderNames.UserAgent] = UserAgent,
             [HeaderNames.Accept] = FetchResult.AcceptFor(request.Kind),
+            // As a browser asks: compressed (the variant visitors get), in a language.
+            [HeaderNames.AcceptEncoding] = ContentDecoding.AcceptEncoding,
+            [HeaderNames.AcceptLanguage] = FetchResult.AcceptLanguage,
         };
         foreach (var (name, value) in extraHeaders)
         {

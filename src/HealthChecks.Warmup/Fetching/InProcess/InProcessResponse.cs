@@ -19,9 +19,9 @@ internal sealed class InProcessResponse : IHttpResponseFeature, IHttpResponseBod
     private Stream _body;
     private bool _finishing;
 
-    public InProcessResponse(int maxCapturedBytes, Crawling.UrlKind kind, IHttpBodyControlFeature bodyControl, IHttpRequestLifetimeFeature lifetime, TimeProvider time)
+    public InProcessResponse(int maxCapturedBytes, Crawling.CrawlRequest request, IHttpBodyControlFeature bodyControl, IHttpRequestLifetimeFeature lifetime, TimeProvider time)
     {
-        _sink = new ResponseBodySink(this, maxCapturedBytes, kind, bodyControl, lifetime, time);
+        _sink = new ResponseBodySink(this, maxCapturedBytes, request, bodyControl, lifetime, time);
         _body = _sink;
     }
 

@@ -17,7 +17,7 @@ namespace HealthChecks.Warmup.Fetching.InProcess;
 /// app's next write with its <c>RequestAborted</c> token throws, and a fast writer cannot run to the end
 /// before the crawler's continuation gets a thread.
 /// </remarks>
-internal sealed class ResponseBodySink(InProcessResponse response, int maxCapturedBytes, Crawling.UrlKind kind, IHttpBodyControlFeature bodyControl, IHttpRequestLifetimeFeature lifetime, TimeProvider time) : Stream
+internal sealed class ResponseBodySink(InProcessResponse response, int maxCapturedBytes, Crawling.CrawlRequest request, IHttpBodyControlFeature bodyControl, IHttpRequestLifetimeFeature lifetime, TimeProvider time) : Stream
 {
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _nonDocumentStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -60,7 +60,7 @@ internal sealed class ResponseBodySink(InProcessResponse response, int maxCaptur
             {
                 return;
             }
-            if (ContentTypes.IsKept(kind, statusCode, contentType))
+            if (ContentTypes.IsKept(request, statusCode, contentType))
             {
                 IsDocument = true;
                 _captured = new CapturedBody(maxCapturedBytes);
