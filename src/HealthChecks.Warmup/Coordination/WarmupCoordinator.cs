@@ -224,7 +224,7 @@ internal sealed class WarmupCoordinator(
         WarmupLog.ProbeVerbose(logger, Name, report.Attempt, report.Outcomes.Count);
         foreach (var outcome in report.Outcomes)
         {
-            WarmupLog.ProbeUrlOutcome(logger, outcome.Kind, outcome.Url, outcome.Result,
+            WarmupLog.ProbeUrlOutcome(logger, outcome.Kind, outcome.Url, outcome.IsSpeculative ? outcome.Result + " (a guess from a script)" : outcome.Result,
                 (long)outcome.Duration.TotalMilliseconds, outcome.Depth, outcome.Referrer);
         }
     }

@@ -18,6 +18,9 @@ internal sealed class ResolvedLinks(Uri origin)
     // ConcurrentDictionary.Count takes every lock; a counter of our own does not.
     private int _count;
 
+    /// <summary>What the crawl's import maps say bare module specifiers resolve to.</summary>
+    public ImportMaps ImportMaps { get; } = new();
+
     /// <summary>How many references are remembered.</summary>
     public int Count => Volatile.Read(ref _count);
 

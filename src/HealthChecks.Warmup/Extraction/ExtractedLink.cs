@@ -20,6 +20,11 @@ internal enum LinkRole
     /// a guess that misses is no broken link and never a failure.
     /// </summary>
     Guess,
+    /// <summary>
+    /// A module's bare specifier (<c>import "app"</c>): a module once an import map resolves it, else
+    /// nothing. Never leaves extraction as a link of its own.
+    /// </summary>
+    BareImport,
 }
 
 /// <summary>One absolute URL found in a page or stylesheet.</summary>

@@ -335,6 +335,7 @@ internal static class HtmlLinkExtractor
         }
 
         private int _guesses;
+        private List<string>? _importMaps;
 
         public void Script(string code, InlineScript kind)
         {
@@ -348,7 +349,8 @@ internal static class HtmlLinkExtractor
                     ScriptScanner.ScanModule(code, _references);
                     break;
                 case InlineScript.ImportMap:
-                    JsonReferences.ImportMap(code, _references);
+                    // Read once the document's base is known.
+                    (_importMaps ??= []).Add(code);
                     break;
                 case InlineScript.SpeculationRules:
                     JsonReferences.SpeculationRules(code, _references);
@@ -390,9 +392,21 @@ internal static class HtmlLinkExtractor
         {
             var baseUrl = LinkResolver.Resolve(documentUrl, _base) ?? documentUrl;
             var baseIsOrigin = resolved?.IsOrigin(baseUrl) == true;
+            var maps = resolved?.ImportMaps ?? (_importMaps is null ? null : new ImportMaps());
+            foreach (var json in _importMaps ?? [])
+            {
+                JsonReferences.ImportMap(json, baseUrl, maps!);
+            }
             foreach (var (raw, role) in _references)
             {
-                if ((resolved is null ? LinkResolver.Resolve(baseUrl, raw) : resolved.Resolve(baseUrl, baseIsOrigin, raw)) is { } url)
+                if (role == LinkRole.BareImport)
+                {
+                    if (maps?.Resolve(raw) is { } mapped)
+                    {
+                        links.Add(new ExtractedLink(mapped, LinkRole.Module));
+                    }
+                }
+                else if ((resolved is null ? LinkResolver.Resolve(baseUrl, raw) : resolved.Resolve(baseUrl, baseIsOrigin, raw)) is { } url)
                 {
                     links.Add(new ExtractedLink(url, role));
                 }

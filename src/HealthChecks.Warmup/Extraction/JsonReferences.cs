@@ -11,18 +11,36 @@ internal static class JsonReferences
 {
     private static readonly JsonDocumentOptions s_options = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 32 };
 
-    /// <summary><c>&lt;script type="importmap"&gt;</c>: every URL of <c>imports</c> and of each of <c>scopes</c>, as modules.</summary>
-    public static void ImportMap(string json, List<(string Raw, LinkRole Role)> found) => Read(json, root =>
+    /// <summary>
+    /// <c>&lt;script type="importmap"&gt;</c>: its <c>imports</c>, then each of its <c>scopes</c> (merged: a
+    /// specifier keeps its first mapping), resolved against <paramref name="baseUrl"/> into <paramref name="maps"/>.
+    /// </summary>
+    public static void ImportMap(string json, Uri baseUrl, Crawling.ImportMaps maps) => Read(json, root =>
     {
-        AddValues(root, "imports", found, LinkRole.Module);
+        Map(root, "imports", baseUrl, maps);
         if (root.TryGetProperty("scopes", out var scopes) && scopes.ValueKind == JsonValueKind.Object)
         {
             foreach (var scope in scopes.EnumerateObject())
             {
-                AddValues(scope.Value, null, found, LinkRole.Module);
+                Map(scope.Value, null, baseUrl, maps);
             }
         }
     });
+
+    private static void Map(JsonElement owner, string? name, Uri baseUrl, Crawling.ImportMaps maps)
+    {
+        var map = owner;
+        if ((name is null || owner.TryGetProperty(name, out map)) && map.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var entry in map.EnumerateObject())
+            {
+                if (entry.Value.ValueKind == JsonValueKind.String && Crawling.LinkResolver.Resolve(baseUrl, entry.Value.GetString()) is { } url)
+                {
+                    maps.Add(entry.Name, url);
+                }
+            }
+        }
+    }
 
     /// <summary><c>&lt;script type="speculationrules"&gt;</c>: the <c>urls</c> of its list rules, as pages.</summary>
     public static void SpeculationRules(string json, List<(string Raw, LinkRole Role)> found) => Read(json, root =>
@@ -111,22 +129,6 @@ internal static class JsonReferences
         catch (JsonException)
         {
             // Not JSON: nothing to read.
-        }
-    }
-
-    private static void AddValues(JsonElement owner, string? name, List<(string Raw, LinkRole Role)> found, LinkRole role)
-    {
-        var map = owner;
-        if (name is not null && !owner.TryGetProperty(name, out map))
-        {
-            return;
-        }
-        if (map.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var entry in map.EnumerateObject())
-            {
-                AddString(entry.Value, found, role);
-            }
         }
     }
 

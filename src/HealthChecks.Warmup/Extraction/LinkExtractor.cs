@@ -41,8 +41,16 @@ internal static class LinkExtractor
         }
         foreach (var (raw, role) in found ?? [])
         {
+            if (role == LinkRole.BareImport)
+            {
+                // What the pages' import maps say; a specifier no map knows is not fetched.
+                if (resolved?.ImportMaps.Resolve(raw) is { } mapped)
+                {
+                    links.Add(new ExtractedLink(mapped, LinkRole.Module));
+                }
+            }
             // Relative to the response's own URL: a stylesheet's, a module's, a manifest's.
-            if (LinkResolver.Resolve(url, raw) is { } target)
+            else if (LinkResolver.Resolve(url, raw) is { } target)
             {
                 links.Add(new ExtractedLink(target, role));
             }

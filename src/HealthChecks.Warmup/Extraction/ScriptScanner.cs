@@ -24,7 +24,7 @@ internal static partial class ScriptScanner
     /// <summary>
     /// The module specifiers and module-relative URLs of a JavaScript module: <c>import … from "s"</c>,
     /// <c>import "s"</c>, <c>export … from "s"</c> and <c>import("s")</c> as modules; <c>new URL("s", …)</c> as a resource.
-    /// Bare specifiers (<c>"lit"</c>) are the import map's to resolve and are left out.
+    /// Bare specifiers (<c>"lit"</c>) come back as <see cref="LinkRole.BareImport"/>, for the import map to resolve.
     /// </summary>
     public static void ScanModule(string code, List<(string Raw, LinkRole Role)> found)
     {
@@ -33,13 +33,13 @@ internal static partial class ScriptScanner
         Token previous = default, before = default, third = default;
         foreach (var token in Tokens(code, SourceType.Module))
         {
-            if (token.Kind == TokenKind.StringLiteral && token.StringValue is { } value && !IsBare(value))
+            if (token.Kind == TokenKind.StringLiteral && token.StringValue is { Length: > 0 } value)
             {
                 if (IsWord(previous, "from") || IsWord(previous, "import") || (IsPunctuator(previous, "(") && IsWord(before, "import") && !IsPunctuator(third, ".")))
                 {
-                    found.Add((value, LinkRole.Module));
+                    found.Add((value, IsBare(value) ? LinkRole.BareImport : LinkRole.Module));
                 }
-                else if (IsPunctuator(previous, "(") && IsWord(before, "URL") && IsWord(third, "new"))
+                else if (!IsBare(value) && IsPunctuator(previous, "(") && IsWord(before, "URL") && IsWord(third, "new"))
                 {
                     found.Add((value, LinkRole.Resource));
                 }

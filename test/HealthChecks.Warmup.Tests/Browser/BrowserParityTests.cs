@@ -7,6 +7,7 @@ using HealthChecks.Warmup.Tests.Coordination;
 using HealthChecks.Warmup.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -89,6 +90,83 @@ public sealed class BrowserParityTests
         {
             SlowCatalog.ColdDelay = coldDelay;
         }
+    }
+
+    private static RequestDelegate Serve(string contentType, string body, string? linkHeader = null) => context =>
+    {
+        context.Response.ContentType = contentType;
+        if (linkHeader is not null)
+        {
+            context.Response.Headers.Link = linkHeader;
+        }
+        return context.Response.WriteAsync(body);
+    };
+
+    private const string Js = "text/javascript";
+
+    /// <summary>Pages and assets of real sites whose references live outside tag attributes, served as they are.</summary>
+    public static IEnumerable<TestCaseData> Gaps()
+    {
+        yield return new TestCaseData("sphinx", new Func<FixtureSite, FixtureSite>(site => site
+            .Html("/", "<link rel=\"index\" title=\"Index\" href=\"genindex.html\"><link rel=\"search\" title=\"Search\" href=\"search.html\"><p>docs</p>")
+            .Html("/genindex.html", "<p>index</p>")
+            .Html("/search.html", "<script src=\"_static/searchtools.js\"></script><script>Search.loadIndex(\"searchindex.js\")</script>")
+            .Route("/_static/searchtools.js", Serve(Js, "var Search = { loadIndex: u => { const s = document.createElement('script'); s.src = u; document.head.appendChild(s); } };"))
+            .Route("/searchindex.js", Serve(Js, "Search.index = {};"))), new[] { "/", "/search.html" }, "/searchindex.js")
+            .SetName("Gap: Sphinx rel=index/search and Search.loadIndex");
+        yield return new TestCaseData("wordpress", new Func<FixtureSite, FixtureSite>(site => site
+            .Route("/", context =>
+            {
+                var origin = $"{context.Request.Scheme}:\\/\\/{context.Request.Host}";
+                context.Response.ContentType = "text/html";
+                return context.Response.WriteAsync(
+                    $"<script>window._wpemojiSettings = {{\"baseUrl\":\"https:\\/\\/s.w.org\\/images\\/core\\/emoji\\/15.0.3\\/72x72\\/\",\"source\":{{\"concatemoji\":\"{origin}\\/wp-includes\\/js\\/wp-emoji-release.min.js?ver=6.6.2\"}}}};</script>" +
+                    "<script>(function(s){var e=document.createElement('script');e.src=s.source.concatemoji;document.head.appendChild(e);})(window._wpemojiSettings);</script>");
+            })
+            .Route("/wp-includes/js/wp-emoji-release.min.js", Serve(Js, "window.emoji = 1;"))), new[] { "/" }, "/wp-includes/js/wp-emoji-release.min.js?ver=6.6.2")
+            .SetName("Gap: WordPress JSON-escaped emoji script URL");
+        // The tag helpers' own output, the CDN unreachable (a closed loopback port): the browser loads the fallbacks.
+        yield return new TestCaseData("asp-fallback", new Func<FixtureSite, FixtureSite>(site => site
+            .Html("/", "<link rel=\"stylesheet\" href=\"http://127.0.0.1:9/bootstrap.min.css\" />" +
+                "<meta name=\"x-stylesheet-fallback-test\" content=\"\" class=\"sr-only\" /><script>!function(a,b,c,d){var e,f=document,g=f.getElementsByTagName(\"SCRIPT\"),h=g[g.length-1].previousElementSibling,i=f.defaultView&&f.defaultView.getComputedStyle?f.defaultView.getComputedStyle(h):h.currentStyle;if(i&&i[a]!==b)for(e=0;e<c.length;e++)f.write('<link href=\"'+c[e]+'\" '+d+\"/>\")}(\"position\",\"absolute\",[\"\\/lib\\/bootstrap\\/dist\\/css\\/bootstrap.min.css\"], \"rel=\\u0022stylesheet\\u0022 \");</script>" +
+                "<script src=\"http://127.0.0.1:9/jquery.min.js\"></script><script>(window.jQuery||document.write(\"\\u003Cscript src=\\u0022/lib/jquery/dist/jquery.min.js\\u0022\\u003E\\u003C/script\\u003E\"));</script>")
+            .Css("/lib/bootstrap/dist/css/bootstrap.min.css", ".sr-only { position: absolute }")
+            .Route("/lib/jquery/dist/jquery.min.js", Serve(Js, "window.jQuery = {};"))), new[] { "/" }, "/lib/jquery/dist/jquery.min.js")
+            .SetName("Gap: asp-fallback-href and asp-fallback-src");
+        yield return new TestCaseData("import-map", new Func<FixtureSite, FixtureSite>(site => site
+            .Html("/", "<script type=\"importmap\">{\"imports\": {\"app\": \"/js/app.3f2a9c.js\", \"lit\": \"/js/lit.9b1e.js\"}}</script><script type=\"module\">import \"app\";</script>")
+            .Route("/js/app.3f2a9c.js", Serve(Js, "import { html } from \"lit\"; export const a = html;"))
+            .Route("/js/lit.9b1e.js", Serve(Js, "export const html = 1;"))), new[] { "/" }, "/js/lit.9b1e.js")
+            .SetName("Gap: import map");
+        yield return new TestCaseData("module-graph", new Func<FixtureSite, FixtureSite>(site => site
+            .Html("/", "<link rel=\"modulepreload\" href=\"/js/main.js\"><script type=\"module\" src=\"/js/main.js\"></script>")
+            .Route("/js/main.js", Serve(Js, "import { a } from './a.js';\nexport * from \"./reexport.js\";\nconsole.log(a / 2 / 1, /'not-a-string/);"))
+            .Route("/js/reexport.js", Serve(Js, "export const r = 1;"))
+            .Route("/js/a.js", Serve(Js, "import { b } from '../lib/b.js'; export const a = b;"))
+            .Route("/lib/b.js", Serve(Js, "export const b = 1; import('./c.js').then(m => m.c); const img = new URL('./d.svg', import.meta.url);"))
+            .Route("/lib/c.js", Serve(Js, "export const c = 3;"))), new[] { "/" }, "/lib/c.js")
+            .SetName("Gap: a module graph three imports deep");
+        yield return new TestCaseData("link-header", new Func<FixtureSite, FixtureSite>(site => site
+            .Route("/", Serve("text/html", "<p>hi</p>", "</css/early.css>; rel=preload; as=style, </js/early.js>; rel=modulepreload"))
+            .Css("/css/early.css", "body { color: red }")
+            .Route("/js/early.js", Serve(Js, "export const e = 1;"))), new[] { "/" }, "/css/early.css")
+            .SetName("Gap: Link response header");
+    }
+
+    [TestCaseSource(nameof(Gaps))]
+    [CancelAfter(60_000)]
+    public async Task Gap_BrowserLoadsNothingTheWarmupDidNot(string name, Delegate build, string[] pages, string mustLoad, CancellationToken cancellationToken)
+    {
+        // A Delegate: the site builder's type is internal to the tests, and test methods are public.
+        await using var site = await ((Func<FixtureSite, FixtureSite>)build)(new FixtureSite { Configure = o => o.FollowPageLinksWithQuery = true }).StartAsync();
+        var probe = await site.WaitForVerdictAsync();
+        Assert.That(probe.Status, Is.EqualTo(HttpStatusCode.OK), $"{name}: {probe.Json}");
+        var warmed = site.Paths.ToHashSet(StringComparer.Ordinal);
+
+        var loaded = await _browser.LoadAsync(site.Address, pages.Select(p => new Uri(site.Address, p)), cancellationToken);
+
+        Assert.That(loaded.Select(l => new Uri(l.Url).PathAndQuery), Does.Contain(mustLoad), $"{name}: Chromium loads {mustLoad}: the case tests something");
+        AssertWarmed(site.Address, loaded, warmed);
     }
 
     /// <summary>Every same-origin GET Chromium made was made by the warm-up.</summary>

@@ -1,4 +1,5 @@
 using HealthChecks.Warmup.Tests.Support;
+using Microsoft.AspNetCore.Http;
 
 namespace HealthChecks.Warmup.Tests.Coordination;
 
@@ -127,6 +128,79 @@ public sealed class ExtractionEndToEndTests(WarmupTransport transport)
         Assert.That(site.Paths, Does.Contain(expectedPath));
         Assert.That(site.Paths, Does.Not.Contain("/css/commented.png"));
     }
+
+    [Test]
+    public async Task WebAppManifest_ItsIconsScreenshotsAndStartPage_AreRequested()
+    {
+        // Chromium fetches a manifest only to install the app, so no browser test judges this one.
+        await using var site = await WarmAsync("<link rel=\"manifest\" href=\"/app/site.webmanifest\">", s => s
+            .Route("/app/site.webmanifest", async c =>
+            {
+                c.Response.ContentType = "application/manifest+json";
+                await c.Response.WriteAsync("{\"start_url\":\"/start\",\"icons\":[{\"src\":\"icons/192.png\"},{\"src\":\"/icons/512.png\"}]," +
+                    "\"screenshots\":[{\"src\":\"shot.png\"}],\"shortcuts\":[{\"url\":\"/orders\",\"icons\":[{\"src\":\"orders.png\"}]}]}");
+            }));
+
+        Assert.That(site.Paths, Is.SupersetOf(new[] { "/app/icons/192.png", "/icons/512.png", "/app/shot.png", "/start", "/orders", "/app/orders.png" }),
+            "resolved against the manifest's own URL");
+    }
+
+    [Test]
+    public async Task ModuleGraph_IsFollowedThroughEveryImport_AndClassicScriptsAreNotParsed()
+    {
+        await using var site = await WarmAsync("<script type=\"module\" src=\"/js/main.js\"></script><script src=\"/js/classic.js\"></script>", s => s
+            .Route("/js/main.js", Js("import { a } from './a.js'; export { b } from \"/js/b.js\"; const u = new URL('./img.svg', import.meta.url); import('./lazy.js');"))
+            .Route("/js/a.js", Js("import '../lib/deep.js'; export const a = 1;"))
+            .Route("/js/classic.js", Js("import('./never.js'); var x = '/never-guessed.png';")));
+
+        Assert.That(site.Paths, Is.SupersetOf(new[] { "/js/a.js", "/js/b.js", "/js/img.svg", "/js/lazy.js", "/lib/deep.js" }));
+        Assert.That(site.Paths, Does.Not.Contain("/js/never.js").And.Not.Contain("/never-guessed.png"), "a classic script file is served, not read");
+    }
+
+    [Test]
+    public async Task ImportMap_EntriesAreWarmedOnlyWhenImported_AsABrowserLoadsThem()
+    {
+        // .NET's <ImportMap /> lists every script of the app; a browser loads what modules import.
+        await using var site = await WarmAsync(
+            "<script type=\"importmap\">{\"imports\": {\"app\": \"/js/app.1.js\", \"unused\": \"/js/unused.1.js\", \"lib/\": \"/js/lib/\"}}</script>" +
+            "<script type=\"module\">import \"app\";</script>", s => s
+            .Route("/js/app.1.js", Js("import { x } from \"lib/x.js\"; import \"no-map-knows-me\";")));
+
+        Assert.That(site.Paths, Does.Contain("/js/app.1.js").And.Contain("/js/lib/x.js"), "imported, through the map (a prefix entry too)");
+        Assert.That(site.Paths, Does.Not.Contain("/js/unused.1.js"));
+    }
+
+    [Test]
+    public async Task Guesses_ThatMiss_AreNoBrokenLinks_AndAreCounted()
+    {
+        await using var site = await WarmAsync("<script>var icons = ['/img/missing.png', '/img/there.png'];</script>", s => s
+            .File("/img/there.png", "image/png"));
+        var probe = await site.ProbeAsync();
+
+        Assert.That(probe.Status, Is.EqualTo(System.Net.HttpStatusCode.OK), probe.Json);
+        Assert.That(site.Paths, Does.Contain("/img/missing.png").And.Contain("/img/there.png"));
+        Assert.That(probe.Count("guesses"), Is.EqualTo(2));
+        Assert.That(probe.Count("guessesMissed"), Is.EqualTo(1));
+        Assert.That(probe.Count("clientErrors"), Is.Zero, "a guess that misses is no broken link");
+        Assert.That(site.Logs.Named("UrlClientError"), Is.Empty);
+        Assert.That(site.Logs.Named("GuessMissed").Single().Message, Does.Contain("/img/missing.png"));
+    }
+
+    [Test]
+    public async Task Guesses_AreBoundedPerPage()
+    {
+        var many = string.Join(",", Enumerable.Range(0, 300).Select(i => $"'/img/g{i}.png'"));
+        await using var site = await WarmAsync($"<script>var a = [{many}];</script>");
+        var probe = await site.ProbeAsync();
+
+        Assert.That(probe.Count("guesses"), Is.EqualTo(HealthChecks.Warmup.Extraction.ScriptScanner.MaxGuesses));
+    }
+
+    private static RequestDelegate Js(string code) => async c =>
+    {
+        c.Response.ContentType = "text/javascript";
+        await c.Response.WriteAsync(code);
+    };
 
     [Test]
     public async Task ImportedStylesheet_IsParsedToo()

@@ -49,6 +49,21 @@ public sealed partial class DocsTests
         Assert.That(links.Where(link => !File.Exists(Path.Combine(Path.GetDirectoryName(RepositoryFile("README.md"))!, link))), Is.Empty);
     }
 
+    [Test]
+    public void WhatIsReadFromHtml_InTheArchitecture_IsTheExtractionCases()
+    {
+        var architecture = File.ReadAllText(RepositoryFile("docs/architecture.md"));
+        var section = architecture[architecture.IndexOf("What is read from HTML", StringComparison.Ordinal)..architecture.IndexOf("From CSS:", StringComparison.Ordinal)];
+        var rows = TableCase().Matches(section).Select(m => m.Groups[1].Value).ToList();
+        var cases = typeof(Coordination.ExtractionEndToEndTests).GetMethod(nameof(Coordination.ExtractionEndToEndTests.FrontPageReference_IsRequested))!
+            .GetCustomAttributes<TestCaseAttribute>().Select(c => c.TestName!).ToList();
+
+        Assert.That(rows, Is.EquivalentTo(cases), "docs/architecture.md's table of what is read from HTML has a row for each extraction case, and no other");
+    }
+
+    [GeneratedRegex(@"^\| `([^`]+)` \|", RegexOptions.Multiline)]
+    private static partial Regex TableCase();
+
     [GeneratedRegex(@"\]\((docs/[^)#]+)")]
     private static partial Regex DocLink();
 }

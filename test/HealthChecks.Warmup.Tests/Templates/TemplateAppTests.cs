@@ -54,6 +54,14 @@ public sealed partial class TemplateAppTests
                 Assert.That(crawled.Count, Is.LessThanOrEqualTo(2 * pages.Count),
                     $"at most twice what the pages load ({pages.Count}: {string.Join(' ', pages)});\nwarmed {crawled.Count}: {string.Join(' ', crawled)}");
                 Assert.That(crawled, Is.SupersetOf(pages.Where(p => !IsRobotsOrSitemap(p))), "every page and resource wget reached was warmed");
+
+                // Chromium, the real judge: every same-origin GET it makes on the pages the warm-up reached was warmed.
+                await using var browser = await Support.Browser.LaunchAsync();
+                var reached = output.Select(line => ReachedPage().Match(line)).Where(m => m.Success).Select(m => new Uri(m.Groups["url"].Value))
+                    .Where(u => u.AbsoluteUri.StartsWith(origin.AbsoluteUri, StringComparison.Ordinal)).Distinct().ToList();
+                var loaded = await browser.LoadAsync(origin, reached, cancellationToken);
+                TestContext.Out.WriteLine($"{template}: Chromium made {loaded.Count} same-origin GETs on the {reached.Count} pages");
+                Browser.BrowserParityTests.AssertWarmed(origin, loaded, [.. warmed.Select(u => new Uri(u).PathAndQuery)]);
             }
             finally
             {
@@ -81,6 +89,9 @@ public sealed partial class TemplateAppTests
     private static Wget Wget() =>
         File.Exists("/usr/bin/wget") ? new Wget("/usr/bin/wget")
         : throw new AssertionException("These tests compare with wget: install it (apt-get install -y wget; .ci/run does).");
+
+    [GeneratedRegex(@"Page (?<url>https?://\S+) answered 200 ")]
+    private static partial Regex ReachedPage();
 
     [GeneratedRegex(@"(?:Page|Resource|Sitemap|HealthEndpoint) (?<url>https?://\S+) (?:answered|failed)")]
     private static partial Regex RequestedUrl();

@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+
+namespace HealthChecks.Warmup.Crawling;
+
+/// <summary>
+/// The import maps of one crawl's pages: what a module's bare specifier (<c>import "app"</c>) resolves to.
+/// Entries are remembered, not warmed: a browser loads an entry only when a module imports it, and an
+/// app's import map (.NET's <c>&lt;ImportMap /&gt;</c>) lists every script it has. Pages of one site share
+/// their map, so one table serves the modules fetched after the page that declared it. Bounded.
+/// </summary>
+internal sealed class ImportMaps
+{
+    /// <summary>The most specifiers remembered.</summary>
+    public const int Capacity = 4096;
+
+    private readonly ConcurrentDictionary<string, Uri> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>Remembers that <paramref name="specifier"/> maps to <paramref name="url"/>; the first mapping of a specifier wins.</summary>
+    public void Add(string specifier, Uri url)
+    {
+        if (specifier.Length > 0 && _entries.Count < Capacity)
+        {
+            _entries.TryAdd(specifier, url);
+        }
+    }
+
+    /// <summary>
+    /// What a bare specifier resolves to: its exact entry, else the longest entry ending in <c>/</c> that
+    /// prefixes it (<c>"lib/"</c> → <c>/js/lib/</c>), with the rest appended; <see langword="null"/> when none maps it.
+    /// </summary>
+    public Uri? Resolve(string specifier)
+    {
+        if (_entries.TryGetValue(specifier, out var exact))
+        {
+            return exact;
+        }
+        KeyValuePair<string, Uri>? best = null;
+        foreach (var entry in _entries)
+        {
+            if (entry.Key.EndsWith('/') && specifier.StartsWith(entry.Key, StringComparison.Ordinal) && (best is null || entry.Key.Length > best.Value.Key.Length))
+            {
+                best = entry;
+            }
+        }
+        return best is { } prefix ? LinkResolver.Resolve(prefix.Value, specifier[prefix.Key.Length..]) : null;
+    }
+}
