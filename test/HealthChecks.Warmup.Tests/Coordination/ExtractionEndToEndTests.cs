@@ -1,4 +1,5 @@
 using HealthChecks.Warmup.Tests.Support;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace HealthChecks.Warmup.Tests.Coordination;
@@ -155,6 +156,35 @@ public sealed class ExtractionEndToEndTests(WarmupTransport transport)
 
         Assert.That(site.Paths, Is.SupersetOf(new[] { "/js/a.js", "/js/b.js", "/js/img.svg", "/js/lazy.js", "/lib/deep.js" }));
         Assert.That(site.Paths, Does.Not.Contain("/js/never.js").And.Not.Contain("/never-guessed.png"), "a classic script file is served, not read");
+    }
+
+    [Test]
+    public async Task CompressedPages_AreAskedForAsABrowserDoes_AndParsedDecoded()
+    {
+        var encodings = new System.Collections.Concurrent.ConcurrentQueue<(string Asked, string Sent)>();
+        var site = new FixtureSite { Configure = o => o.Transport = transport }
+            .Html("/", "<!DOCTYPE html><html><head><link rel=\"stylesheet\" href=\"/css/c.css\"></head><body>" + new string(' ', 4096) + "<a href=\"/next\">n</a></body></html>")
+            .Css("/css/c.css", "body { background: url(/img/from-compressed-css.png) }" + new string(' ', 4096))
+            .Html("/next", "next")
+            .WithServices(services => services.AddResponseCompression())
+            .WithMiddleware(app =>
+            {
+                app.Use(async (context, next) =>
+                {
+                    await next(context);
+                    if (context.Request.Headers.UserAgent.ToString().StartsWith("HealthChecks.Warmup/", StringComparison.Ordinal))
+                    {
+                        encodings.Enqueue((context.Request.Headers.AcceptEncoding.ToString(), context.Response.Headers.ContentEncoding.ToString()));
+                    }
+                });
+                app.UseResponseCompression();
+            });
+        await using var _ = await site.StartAsync();
+        await site.WaitForVerdictAsync();
+
+        Assert.That(encodings.Where(e => e.Sent == "br"), Is.Not.Empty, "the app sent brotli, as to a browser");
+        Assert.That(encodings.Select(e => e.Asked), Has.All.Contain("br"));
+        Assert.That(site.Paths, Does.Contain("/next").And.Contain("/img/from-compressed-css.png"), "the decoded page and stylesheet were parsed");
     }
 
     [Test]
