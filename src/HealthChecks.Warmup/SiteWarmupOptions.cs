@@ -58,6 +58,16 @@ public sealed class SiteWarmupOptions
     public int MaxRequestRetries { get; set; } = 2;
 
     /// <summary>
+    /// In-process, whether a successful crawl is followed by a few real requests to the app's own bound
+    /// addresses (loopback; HTTP/1.1, and HTTP/2 over TLS where the endpoint has it): the entry page and
+    /// up to three resources, compressed and not, so that the server's own path (Kestrel's connection
+    /// handling, parsing, TLS, writing bodies and files) is compiled before the first visitor. Judged
+    /// like resources; skipped, with the reason logged, when the server is not Kestrel (TestServer) or
+    /// listens on no TCP address. At most 10 s. Default: <see langword="true"/>.
+    /// </summary>
+    public bool WarmServer { get; set; } = true;
+
+    /// <summary>
     /// How long one URL may wait in all for the app's rate limiting: when the app answers 429, or 503
     /// with Retry-After, every request pauses for its Retry-After (or, without one, for
     /// <see cref="RequestRetryDelay"/> doubled with each refusal, up to 30 s), the requests in flight are

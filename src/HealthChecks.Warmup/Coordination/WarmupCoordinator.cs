@@ -163,10 +163,32 @@ internal sealed class WarmupCoordinator(
         WarmupLog.WarmupStarted(logger, Name, attempt, seeds.Count, origin);
         using var span = WarmupTelemetry.StartAttempt(Name, attempt, origin);
         var report = await crawler.RunAsync(attempt, scope, seeds, stopping);
-        var judged = Judge(report, address);
+        string? serverWarmup = null;
+        if (options.Transport == WarmupTransport.InProcess && options.WarmServer
+            && FailureRules.Failures(report, options.IgnoreResourceServerErrors, options.JudgeDiscoveredEndpoints).Count == 0)
+        {
+            (report, serverWarmup) = await WarmServerAsync(report, origin, stopping);
+        }
+        var judged = Judge(report, address) with { ServerWarmup = serverWarmup };
         WarmupTelemetry.EndAttempt(span, report, judged.Failures);
         telemetry.RecordWarmup(Name, report.Duration, judged.State == WarmupState.Succeeded);
         return judged;
+    }
+
+    /// <summary>The server's own path, after a crawl that succeeded: its outcomes are judged with the crawl's.</summary>
+    private async Task<(WarmupReport Report, string Summary)> WarmServerAsync(WarmupReport report, Uri origin, CancellationToken stopping)
+    {
+        var started = time.GetTimestamp();
+        var result = await new ServerWarmup(options, time).RunAsync(server, origin, report, stopping);
+        if (result.Skipped)
+        {
+            WarmupLog.ServerWarmupSkipped(logger, Name, result.Summary);
+            return (report, result.Summary);
+        }
+        // Judged with the crawl's outcomes, not counted with them: the counts are the site's URLs.
+        WarmupLog.ServerWarmed(logger, Name, result.Summary);
+        return (new WarmupReport(report.Attempt, report.Origin, report.Duration + time.GetElapsedTime(started), report.Counts, [.. report.Outcomes, .. result.Outcomes]),
+            result.Summary);
     }
 
     private WarmupSnapshot Judge(WarmupReport report, SiteAddress address)

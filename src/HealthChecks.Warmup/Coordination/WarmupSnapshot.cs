@@ -44,6 +44,9 @@ internal sealed record WarmupSnapshot(
     /// <summary>What to do about the last attempt's failures, when they point at the app's configuration.</summary>
     public string? Hint { get; init; }
 
+    /// <summary>What the server warm-up did, or why it did not run.</summary>
+    public string? ServerWarmup { get; init; }
+
     /// <summary>The origin the site was warmed under (its scheme, host and port, as the app saw them).</summary>
     public Uri? WarmedAs { get; init; }
 }

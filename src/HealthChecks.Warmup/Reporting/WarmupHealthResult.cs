@@ -89,6 +89,10 @@ internal static class WarmupHealthResult
         {
             data["durationMs"] = (long)report.Duration.TotalMilliseconds;
         }
+        if (snapshot.ServerWarmup is { } serverWarmup)
+        {
+            data["serverWarmup"] = serverWarmup;
+        }
         if (snapshot.WarmedAs is { } warmedAs)
         {
             data["warmedAs"] = warmedAs.AbsoluteUri;

@@ -59,6 +59,12 @@ internal static partial class WarmupLog
     [LoggerMessage(19, LogLevel.Warning, "Site warm-up {Registration} warms the site as {Origin}: the app caches output, keyed by host, and no public origin is set, so visitors under another host will miss what the warm-up cached. Set {Option} to the site's public origin (such as https://www.example.com)", EventName = "PublicOriginNotSet")]
     public static partial void PublicOriginNotSet(ILogger logger, string registration, Uri origin, string option);
 
+    [LoggerMessage(23, LogLevel.Information, "Site warm-up {Registration} warmed the server too: {Summary}", EventName = "ServerWarmed")]
+    public static partial void ServerWarmed(ILogger logger, string registration, string summary);
+
+    [LoggerMessage(24, LogLevel.Information, "Site warm-up {Registration} did not warm the server: {Reason}", EventName = "ServerWarmupSkipped")]
+    public static partial void ServerWarmupSkipped(ILogger logger, string registration, string reason);
+
     [LoggerMessage(EventId = 22, Message = "{Url}, a guess from a script's text, answered {Result}: not a broken link (from {Referrer})", EventName = "GuessMissed")]
     public static partial void GuessMissed(ILogger logger, LogLevel level, string url, string result, string? referrer);
 

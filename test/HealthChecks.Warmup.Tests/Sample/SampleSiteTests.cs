@@ -71,6 +71,9 @@ public sealed class SampleSiteTests
         Assert.That(seen, Does.Not.Contain("/Docs?print=yes").And.Not.Contain("/Contact/Send"));
         Assert.That(body, Does.Contain("\"healthEndpoints\":1"), "the layout links /health/ready: reached once, not judged (/health/live runs no check)");
         Assert.That(seen.Count, Is.EqualTo(seen.Distinct().Count()), "each URL once");
+        Assert.That(body, kestrel
+            ? Does.Match(@"""serverWarmup"":""\d+ requests to http://")
+            : Does.Contain("\"serverWarmup\":\"skipped: the server is not Kestrel (TestServer)"), "the server's own path warmed where there is one");
         Assert.That(pipeline, Is.EqualTo(typeof(RequestDelegatePipeline)),
             "WebApplicationFactory registers its server after the app's services, so the startup filter's pipeline serves");
     }

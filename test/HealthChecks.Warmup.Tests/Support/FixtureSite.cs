@@ -99,8 +99,10 @@ internal sealed class FixtureSite : IAsyncDisposable
         builder.Services.AddHealthChecks().AddSiteWarmup(options =>
         {
             options.ProgressInterval = TimeSpan.FromMilliseconds(100);
-            // Most tests are about what pages link to; the sitemap tests turn discovery back on.
+            // Most tests are about what pages link to; the sitemap tests turn discovery back on, and
+            // the server warm-up's tests the server warm-up (its requests would count as the crawl's).
             options.DiscoverSitemaps = false;
+            options.WarmServer = false;
             Configure?.Invoke(options);
         });
         foreach (var configure in _services)

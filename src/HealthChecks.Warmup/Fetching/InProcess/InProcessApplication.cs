@@ -29,6 +29,9 @@ internal sealed class InProcessApplication
 /// <summary>Hands the hosting application to <see cref="InProcessApplication"/> as the server starts.</summary>
 internal sealed class WarmupServerDecorator(IServer inner, InProcessApplication application) : IServer
 {
+    /// <summary>The app's own server.</summary>
+    public IServer Inner => inner;
+
     public Microsoft.AspNetCore.Http.Features.IFeatureCollection Features => inner.Features;
 
     public Task StartAsync<TContext>(IHttpApplication<TContext> httpApplication, CancellationToken cancellationToken)

@@ -1,0 +1,187 @@
+using System.Buffers;
+using System.Net;
+using HealthChecks.Warmup.Crawling;
+using HealthChecks.Warmup.Reporting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace HealthChecks.Warmup.Fetching.Http;
+
+/// <summary>
+/// In-process requests never pass through the server: after an in-process warm-up, Kestrel's own path
+/// (accepting a connection, parsing HTTP/1.1, TLS and HTTP/2 where the endpoint has them, writing a body,
+/// sending a file, the compressed variant browsers ask for) is still cold for the first visitor. A few
+/// real requests to the app's own bound addresses — loopback, or the machine's own address it is bound
+/// to, never anything else — compile it: the entry page and a few of the resources the crawl warmed,
+/// compressed and not. Bounded in number and time; judged like resources (a 5xx or an error fails the
+/// attempt, naming the server warm-up); skipped, with the reason, when the server is not Kestrel or has
+/// no address to reach over TCP.
+/// </summary>
+internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
+{
+    /// <summary>The most addresses warmed.</summary>
+    public const int MaxAddresses = 4;
+
+    /// <summary>The most resources requested an address (each twice: compressed, and not).</summary>
+    public const int MaxResources = 3;
+
+    /// <summary>The whole server warm-up's time limit.</summary>
+    public static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(10);
+
+    /// <summary>What happened: the outcomes to judge, or why nothing was sent.</summary>
+    public sealed record Result(IReadOnlyList<UrlOutcome> Outcomes, string Summary, bool Skipped);
+
+    /// <summary>Whether the server the app runs on is Kestrel (looking through the warm-up's own decorator).</summary>
+    public static bool IsKestrel(IServer? server)
+    {
+        var inner = server is InProcess.WarmupServerDecorator decorator ? decorator.Inner : server;
+        return inner?.GetType().Assembly == typeof(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions).Assembly;
+    }
+
+    public async Task<Result> RunAsync(IServer? server, Uri origin, WarmupReport report, CancellationToken cancellationToken)
+    {
+        if (!IsKestrel(server))
+        {
+            var name = (server is InProcess.WarmupServerDecorator decorator ? decorator.Inner : server)?.GetType().Name ?? "none";
+            return new([], $"skipped: the server is not Kestrel ({name}), so there is no server path to warm", Skipped: true);
+        }
+        var addresses = server!.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var targets = addresses.Select(Reachable).OfType<Uri>().Distinct().Take(MaxAddresses).ToList();
+        if (targets.Count == 0)
+        {
+            return new([], addresses.Count == 0
+                ? "skipped: the server reports no address"
+                : $"skipped: no TCP address to reach ({string.Join(", ", addresses)}; a Unix socket or named pipe is not requested)", Skipped: true);
+        }
+
+        var page = report.Outcomes.FirstOrDefault(o => o is { IsEntry: true, Kind: UrlKind.Page, StatusCode: 200 })?.Url;
+        var resources = report.Outcomes
+            .Where(o => o is { Kind: UrlKind.Resource, StatusCode: 200, IsSpeculative: false, Failure: FetchFailure.None })
+            .Select(o => o.Url).Take(MaxResources).ToList();
+        List<string> paths = [.. new[] { page }.OfType<string>().Concat(resources).Select(u => new Uri(u).PathAndQuery)];
+        if (paths.Count == 0)
+        {
+            return new([], "skipped: no page or resource answered 200 to request again", Skipped: true);
+        }
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeLimit);
+        using var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectTimeout = options.RequestTimeout,
+            // The app's own certificate on its own address: what is warmed is the server, not trust.
+            SslOptions = { RemoteCertificateValidationCallback = static (_, _, _, _) => true },
+        };
+        using var client = new HttpClient(handler) { Timeout = options.RequestTimeout };
+        var outcomes = new List<UrlOutcome>();
+        foreach (var target in targets)
+        {
+            var versions = target.Scheme == Uri.UriSchemeHttps ? new[] { HttpVersion.Version11, HttpVersion.Version20 } : [HttpVersion.Version11];
+            foreach (var version in versions)
+            {
+                for (var i = 0; i < paths.Count; i++)
+                {
+                    var isPage = i == 0 && page is not null;
+                    outcomes.Add(await SendAsync(client, new Uri(target, paths[i]), origin, version, isPage, compressed: true, limit.Token, cancellationToken));
+                    if (!isPage && i == (page is null ? 0 : 1))
+                    {
+                        // The first resource once more, uncompressed: the file-sending path.
+                        outcomes.Add(await SendAsync(client, new Uri(target, paths[i]), origin, version, isPage, compressed: false, limit.Token, cancellationToken));
+                    }
+                }
+            }
+        }
+        return new(outcomes, $"{outcomes.Count} requests to {string.Join(", ", targets.Select(t => t.GetLeftPart(UriPartial.Authority)))}", Skipped: false);
+    }
+
+    private async Task<UrlOutcome> SendAsync(HttpClient client, Uri url, Uri origin, Version version, bool isPage, bool compressed,
+        CancellationToken limit, CancellationToken stopping)
+    {
+        var started = time.GetTimestamp();
+        int? status = null;
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url) { Version = version, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
+            // Under the site's host, as a visitor's request arrives (host filtering, host-keyed caches).
+            request.Headers.Host = origin.Authority;
+            request.Headers.TryAddWithoutValidation("User-Agent", HttpFetcher.UserAgent);
+            request.Headers.TryAddWithoutValidation("Accept", FetchResult.AcceptFor(isPage ? UrlKind.Page : UrlKind.Resource));
+            request.Headers.TryAddWithoutValidation("Accept-Language", FetchResult.AcceptLanguage);
+            if (compressed)
+            {
+                request.Headers.TryAddWithoutValidation("Accept-Encoding", ContentDecoding.AcceptEncoding);
+            }
+            request.Headers.TryAddWithoutValidation(OwnRequestMarker.Header, OwnRequestMarker.Secret);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, limit);
+            status = (int)response.StatusCode;
+            await using var body = await response.Content.ReadAsStreamAsync(limit);
+            var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+            try
+            {
+                long read = 0;
+                int n;
+                while (read < NonDocumentBody.MaxReadBytes && (n = await body.ReadAsync(buffer, limit)) > 0)
+                {
+                    read += n;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+            return Outcome(status, FetchFailure.None, null);
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            return Outcome(status, FetchFailure.Timeout, $"no answer within the server warm-up's {TimeLimit.TotalSeconds:0} s");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            return Outcome(status, FetchFailure.Exception, FetchResult.Describe(ex));
+        }
+
+        UrlOutcome Outcome(int? code, FetchFailure failure, string? error) => new(url.AbsoluteUri, isPage ? UrlKind.Page : UrlKind.Resource, 0,
+            ServerWarmupReferrer(version, compressed), IsEntry: false, code, failure, error, time.GetElapsedTime(started));
+    }
+
+    /// <summary>What a server warm-up outcome names as where it came from.</summary>
+    private static string ServerWarmupReferrer(Version version, bool compressed) =>
+        $"the server warm-up, HTTP/{version.ToString(2)}{(compressed ? ", compressed" : "")}";
+
+    /// <summary>
+    /// Where a bound address is reached from this process: wildcards (<c>0.0.0.0</c>, <c>[::]</c>,
+    /// <c>+</c>, <c>*</c>) and <c>localhost</c> on loopback, an address of the machine's as it is;
+    /// <see langword="null"/> for a Unix socket, a named pipe or what does not parse.
+    /// </summary>
+    internal static Uri? Reachable(string address)
+    {
+        if (address.Contains("unix:", StringComparison.OrdinalIgnoreCase) || address.Contains("pipe:", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        var schemeEnd = address.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd <= 0)
+        {
+            return null;
+        }
+        var scheme = address[..schemeEnd].ToLowerInvariant();
+        var rest = address[(schemeEnd + 3)..];
+        var pathStart = rest.IndexOf('/', StringComparison.Ordinal);
+        var authority = pathStart < 0 ? rest : rest[..pathStart];
+        var portStart = authority.LastIndexOf(':');
+        if (portStart <= 0 || portStart < authority.LastIndexOf(']'))
+        {
+            return null;
+        }
+        var host = authority[..portStart] switch
+        {
+            "0.0.0.0" or "+" or "*" or "localhost" => "127.0.0.1",
+            "[::]" => "[::1]",
+            var other => other,
+        };
+        return scheme is "http" or "https" && Uri.TryCreate($"{scheme}://{host}{authority[portStart..]}/", UriKind.Absolute, out var url) ? url : null;
+    }
+}
