@@ -6,6 +6,7 @@ using HealthChecks.Warmup.Benchmarks.Site;
 namespace HealthChecks.Warmup.Benchmarks;
 
 // dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- side-by-side [--pages 2000] [--load-pages 20000] [--ready-to-run] [--runtime-settings] [--rounds 3] [--scaling]
+// dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- first-visit [--templates webapp,mvc,blazor] [--runs 3]
 // dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- micro [BenchmarkDotNet arguments]
 // dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- serve --pages 2000 --port 5000 --mode WarmProcess --runs 20
 // (serve is what side-by-side starts in a process of its own for every system.)
@@ -40,11 +41,16 @@ internal static class BenchmarkProgram
                     await runner.LoadAsync(pages);
                 }
                 return 0;
+            case "first-visit":
+                var templatesAt = Array.IndexOf(args, "--templates");
+                var templates = templatesAt >= 0 && templatesAt + 1 < args.Length ? args[templatesAt + 1].Split(',') : ["webapp", "mvc", "blazor"];
+                await new FirstVisit.FirstVisitRunner(Console.Out).RunAsync(templates, Option("--runs", 3));
+                return 0;
             case "micro":
                 BenchmarkSwitcher.FromAssembly(typeof(SideBySideRunner).Assembly).Run(args[1..]);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: side-by-side [--pages N] [--load-pages N] [--ready-to-run] [--runtime-settings] [--rounds 3] [--scaling] | micro [BenchmarkDotNet arguments]");
+                Console.Error.WriteLine("usage: side-by-side [--pages N] [--load-pages N] [--ready-to-run] [--runtime-settings] [--rounds 3] [--scaling] | first-visit [--templates webapp,mvc,blazor] | micro [BenchmarkDotNet arguments]");
                 return 2;
         }
     }

@@ -182,7 +182,13 @@ internal static class HtmlLinkExtractor
                 found.Srcset(tag.GetAttribute("srcset"));
                 break;
             case "script":
-                found.Add(tag.GetAttribute("src"), tag.Is("type", "module") ? LinkRole.Module : LinkRole.Resource);
+                var src = tag.GetAttribute("src");
+                found.Add(src, tag.Is("type", "module") ? LinkRole.Module : LinkRole.Resource);
+                if (IsBlazorScript(src))
+                {
+                    // What Blazor's script fetches on every page load, against the document's base URI.
+                    found.Add("_blazor/initializers", LinkRole.Resource);
+                }
                 break;
             case "input" when tag.Is("type", "image"):
             case "audio" or "track" or "embed" or "iframe":
@@ -218,6 +224,25 @@ internal static class HtmlLinkExtractor
         {
             found.Css(inline);
         }
+    }
+
+    /// <summary>
+    /// Blazor's own script (<c>_framework/blazor.web.js</c> or <c>blazor.server.js</c>, fingerprinted or not),
+    /// which fetches the app's JavaScript initializers from <c>_blazor/initializers</c> as the page loads.
+    /// </summary>
+    private static bool IsBlazorScript(string? src)
+    {
+        if (string.IsNullOrEmpty(src))
+        {
+            return false;
+        }
+        var path = src.AsSpan();
+        var end = path.IndexOfAny('?', '#');
+        path = end >= 0 ? path[..end] : path;
+        var name = path[(path.LastIndexOf('/') + 1)..];
+        return (name.StartsWith("blazor.web.", StringComparison.OrdinalIgnoreCase) || name.StartsWith("blazor.server.", StringComparison.OrdinalIgnoreCase))
+            && name.EndsWith(".js", StringComparison.OrdinalIgnoreCase)
+            && path[..(path.Length - name.Length)].EndsWith("_framework/", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>What a <c>&lt;link&gt;</c> is, by its <c>rel</c>; <see langword="null"/> for one that loads nothing and links nowhere (preconnect...).</summary>

@@ -78,6 +78,7 @@ public sealed class ExtractionEndToEndTests(WarmupTransport transport)
     [TestCase("<script>(window.jQuery||document.write(\"\\u003Cscript src=\\u0022/lib/jquery/dist/jquery.min.js\\u0022\\u003E\\u003C/script\\u003E\"));</script>", "/lib/jquery/dist/jquery.min.js", TestName = "asp-fallback-src")]
     [TestCase("<meta name=\"x-stylesheet-fallback-test\" content=\"\" class=\"sr-only\" /><script>!function(a,b,c,d){var e,f=document,g=f.getElementsByTagName(\"SCRIPT\"),h=g[g.length-1].previousElementSibling,i=f.defaultView&&f.defaultView.getComputedStyle?f.defaultView.getComputedStyle(h):h.currentStyle;if(i&&i[a]!==b)for(e=0;e<c.length;e++)f.write('<link href=\"'+c[e]+'\" '+d+'/>')}(\"position\",\"absolute\",[\"\\/lib\\/bootstrap\\/dist\\/css\\/bootstrap.min.css\"], \"rel=\\u0022stylesheet\\u0022 \");</script>", "/lib/bootstrap/dist/css/bootstrap.min.css", TestName = "asp-fallback-href")]
     [TestCase("<img src=\"  /img/spaced.png \">", "/img/spaced.png", TestName = "attribute whitespace trimmed")]
+    [TestCase("<base href=\"/app/\"><script src=\"_framework/blazor.web.9hsif5t8mt.js\"></script>", "/app/_blazor/initializers", TestName = "Blazor's script fetches its initializers")]
     public async Task FrontPageReference_IsRequested(string markup, string expectedPath)
     {
         await using var site = await WarmAsync(markup);

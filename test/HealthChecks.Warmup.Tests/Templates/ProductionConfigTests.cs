@@ -115,7 +115,7 @@ public sealed partial class ProductionConfigTests
         var port = Processes.FreePort();
         var output = new ConcurrentQueue<string>();
         environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        using var process = Processes.Start(_app, environment, output.Enqueue, "dotnet", "out/webapp.dll", "--urls", $"http://127.0.0.1:{port}");
+        using var process = Processes.Start(TemplateApp.Published(_app), environment, output.Enqueue, "dotnet", "webapp.dll", "--urls", $"http://127.0.0.1:{port}");
         try
         {
             var (status, body) = await TemplateApp.WaitForVerdictAsync(new Uri($"http://127.0.0.1:{port}/"), process, output, cancellationToken, host);

@@ -14,6 +14,14 @@ internal static class TemplateApp
     private const string AddWarmup = "builder.Services.AddHealthChecks().AddSiteWarmup();";
     private const string MapReadiness = "app.MapHealthChecks(\"/health/ready\", new() { ResponseWriter = HealthChecks.UI.Client.UIResponseWriter.WriteHealthCheckUIResponse });";
 
+    /// <summary>
+    /// Where a published app runs, as in a container or on a server: in its publish folder, which is its
+    /// content root. Run from the project folder instead, the content root is the project's, whose
+    /// wwwroot lacks the precompressed files the published manifest names: every compressed static asset
+    /// is then an empty 200.
+    /// </summary>
+    public static string Published(string app) => Path.Combine(app, "out");
+
     public static async Task<string> CreateAsync(string template, string work, Func<string, string>? grow = null)
     {
         var root = Processes.RepositoryRoot();

@@ -31,12 +31,12 @@ public sealed partial class TemplateAppTests
             var app = await TemplateApp.CreateAsync(template, work.FullName);
             var port = Processes.FreePort();
             var output = new ConcurrentQueue<string>();
-            using var process = Processes.Start(app, new Dictionary<string, string>
+            using var process = Processes.Start(TemplateApp.Published(app), new Dictionary<string, string>
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 // Every request and outcome at Information, so that the log lists what was requested.
                 ["HealthChecks__SiteWarmup__Verbose"] = "true",
-            }, output.Enqueue, "dotnet", $"out/{template}.dll", "--urls", $"http://127.0.0.1:{port}");
+            }, output.Enqueue, "dotnet", $"{template}.dll", "--urls", $"http://127.0.0.1:{port}");
             try
             {
                 var origin = new Uri($"http://127.0.0.1:{port}/");
@@ -80,8 +80,11 @@ public sealed partial class TemplateAppTests
         [.. output.Select(line => RequestedUrl().Match(line)).Where(m => m.Success).Select(m => m.Groups["url"].Value)
             .Where(u => u.StartsWith(origin.AbsoluteUri, StringComparison.Ordinal)).Distinct()];
 
+    // Blazor's circuit (negotiate, the connection, disconnect) and redirect endpoints; not its initializers,
+    // which the browser fetches with GET on every page load.
     private static bool IsFrameworkPlumbing(string url) =>
-        url.Contains("/_blazor", StringComparison.OrdinalIgnoreCase) || url.Contains("/_framework/opaque-redirect", StringComparison.OrdinalIgnoreCase);
+        (url.Contains("/_blazor", StringComparison.OrdinalIgnoreCase) && !url.Contains("/_blazor/initializers", StringComparison.OrdinalIgnoreCase))
+        || url.Contains("/_framework/opaque-redirect", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsRobotsOrSitemap(string url) =>
         url.EndsWith("/robots.txt", StringComparison.Ordinal) || url.EndsWith("/sitemap.xml", StringComparison.Ordinal);

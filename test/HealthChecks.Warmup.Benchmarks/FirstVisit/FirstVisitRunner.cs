@@ -1,0 +1,291 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace HealthChecks.Warmup.Benchmarks.FirstVisit;
+
+/// <summary>One template app's two visits: the server's time for every request, summed and the slowest.</summary>
+internal sealed record VisitResult(string Template, bool Warmup, TimeSpan TimeToReady, double FirstSumMs, double FirstSlowestMs, double SecondSumMs,
+    double SecondSlowestMs, int Requests)
+{
+    public double SumRatio => FirstSumMs / Math.Max(SecondSumMs, 0.001);
+
+    public double SlowestRatio => FirstSlowestMs / Math.Max(SecondSlowestMs, 0.001);
+}
+
+/// <summary>
+/// <c>first-visit</c>: what the first visitor after the first 200 pays, against the second visitor. Fresh
+/// <c>dotnet new</c> apps (webapp, mvc, blazor) in a temporary folder with the README's two lines (the
+/// warm-up switched off by configuration for the "without" rows), published and run in Production. Once
+/// the app is ready (the readiness endpoint's first 200; without the warm-up, the app's first answer),
+/// Chromium (Debian's, through Playwright) visits its pages — the front page and the pages it links —
+/// twice, each visit in a fresh browser context (an empty cache), while a middleware first in the app's
+/// pipeline times every request on the server (from its start to its last byte handed to Kestrel, which
+/// includes waiting for the browser to read). Each row is the median of several fresh processes.
+/// </summary>
+internal sealed partial class FirstVisitRunner(TextWriter output)
+{
+    // The warm-up unless NoWarmup is set; a timer around the whole pipeline that prints every visitor's request.
+    private const string Grow = """
+        if (builder.Configuration.GetValue<bool>("NoWarmup")) builder.Services.AddHealthChecks();
+        else builder.Services.AddHealthChecks().AddSiteWarmup();
+        var app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var headers = 0.0;
+            context.Response.OnStarting(() => { headers = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds; return Task.CompletedTask; });
+            await next(context);
+            if (!context.IsSiteWarmupRequest() && !context.Request.Headers.UserAgent.ToString().StartsWith("HealthChecks.Warmup/", StringComparison.Ordinal)
+                && !context.Request.Path.StartsWithSegments("/health") && !context.WebSockets.IsWebSocketRequest)
+            {
+                Console.WriteLine(FormattableString.Invariant($"TIMING {context.Request.Path}{context.Request.QueryString} {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F3} {headers:F3} {context.Response.Headers.ContentEncoding} {context.Response.ContentLength} {context.Response.StatusCode} {context.Request.Headers.AcceptEncoding} {context.Request.Protocol}"));
+            }
+        });
+        """;
+
+    private const string MapReadiness = "app.MapHealthChecks(\"/health/ready\", new() { ResponseWriter = HealthChecks.UI.Client.UIResponseWriter.WriteHealthCheckUIResponse });";
+
+    public async Task<List<VisitResult>> RunAsync(IReadOnlyList<string> templates, int runs = 3)
+    {
+        var chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("first-visit drives Debian's Chromium: apt-get install -y chromium");
+        var work = Directory.CreateTempSubdirectory("warmup-first-visit-");
+        var results = new List<VisitResult>();
+        try
+        {
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = chromium,
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            });
+            foreach (var template in templates)
+            {
+                var app = await CreateAppAsync(template, work.FullName);
+                foreach (var warmup in new[] { true, false })
+                {
+                    // Each run a fresh process; the median run by the first visit's sum is the row.
+                    var each = new List<VisitResult>();
+                    for (var run = 0; run < runs; run++)
+                    {
+                        each.Add(await VisitAsync(browser, template, app, warmup));
+                        output.WriteLine(Format(each[^1]));
+                    }
+                    results.Add(each.OrderBy(r => r.FirstSumMs).ElementAt(each.Count / 2));
+                }
+            }
+        }
+        finally
+        {
+            try
+            {
+                work.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held: the temporary folder is the system's to clean.
+            }
+        }
+        output.WriteLine();
+        output.WriteLine(Table(results));
+        return results;
+    }
+
+    /// <summary>The markdown table docs/benchmarks.md carries.</summary>
+    public static string Table(IEnumerable<VisitResult> results)
+    {
+        var lines = new List<string>
+        {
+            "| app | warm-up | ready | requests | first visit Σ | second visit Σ | Σ ratio | first slowest | second slowest | slowest ratio |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        };
+        lines.AddRange(results.Select(r => string.Create(CultureInfo.InvariantCulture,
+            $"| {r.Template} | {(r.Warmup ? "with" : "without")} | {r.TimeToReady.TotalSeconds:0.00} s | {r.Requests} | {r.FirstSumMs:0.0} ms | {r.SecondSumMs:0.0} ms | {r.SumRatio:0.00} | {r.FirstSlowestMs:0.0} ms | {r.SecondSlowestMs:0.0} ms | {r.SlowestRatio:0.00} |")));
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static string Format(VisitResult r) => string.Create(CultureInfo.InvariantCulture,
+        $"{r.Template,-7} {(r.Warmup ? "with" : "without"),-8} ready {r.TimeToReady.TotalSeconds:0.00} s; first visit {r.FirstSumMs:0.0} ms (slowest {r.FirstSlowestMs:0.0}), second {r.SecondSumMs:0.0} ms (slowest {r.SecondSlowestMs:0.0}): {r.SumRatio:0.00}×");
+
+    private async Task<VisitResult> VisitAsync(IBrowser browser, string template, string app, bool warmup)
+    {
+        var port = FreePort();
+        var timings = new ConcurrentQueue<(string Path, double Ms)>();
+        var log = new ConcurrentQueue<string>();
+        var start = new ProcessStartInfo("dotnet", [template + ".dll", "--urls", $"http://127.0.0.1:{port}"])
+        {
+            // In the publish folder, its content root: from the project folder, precompressed assets are empty 200s.
+            WorkingDirectory = Path.Combine(app, "out"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["NoWarmup"] = warmup ? "false" : "true" },
+        };
+        var started = Stopwatch.GetTimestamp();
+        using var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is null)
+            {
+                return;
+            }
+            log.Enqueue(line.Data);
+            if (Environment.GetEnvironmentVariable("FIRST_VISIT_DETAIL") == "1" && line.Data.StartsWith("TIMING", StringComparison.Ordinal))
+            {
+                output.WriteLine("    " + line.Data);
+            }
+            if (Timing().Match(line.Data) is { Success: true } timing)
+            {
+                timings.Enqueue((timing.Groups["path"].Value, double.Parse(timing.Groups["ms"].Value, CultureInfo.InvariantCulture)));
+            }
+        };
+        process.ErrorDataReceived += (_, line) => { if (line.Data is not null) { log.Enqueue(line.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            var origin = new Uri($"http://127.0.0.1:{port}/");
+            // With the warm-up, its first 200; without, the app's first answer (it has no check).
+            await WaitUntilReadyAsync(origin, "/health/ready", process, log);
+            var ready = Stopwatch.GetElapsedTime(started);
+
+            var pages = await PagesAsync(origin);
+            var first = await TimedVisitAsync(browser, pages, timings);
+            var second = await TimedVisitAsync(browser, pages, timings);
+            if (Environment.GetEnvironmentVariable("FIRST_VISIT_DETAIL") == "1")
+            {
+                output.WriteLine(string.Join('\n', first.Select((t, i) => string.Create(CultureInfo.InvariantCulture,
+                    $"  {t.Path} {t.Ms:0.00} ms, then {(i < second.Count ? second[i].Ms : double.NaN):0.00} ms"))));
+            }
+            return new VisitResult(template, warmup, ready, first.Sum(t => t.Ms), first.Max(t => t.Ms), second.Sum(t => t.Ms), second.Max(t => t.Ms), first.Count);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>The front page and the same-origin pages it links, as a visitor clicking through would reach them.</summary>
+    private static async Task<List<Uri>> PagesAsync(Uri origin)
+    {
+        // Asked once with HttpClient, not the browser: the browser's visits are the ones timed.
+        using var client = new HttpClient { BaseAddress = origin };
+        var html = await client.GetStringAsync("/");
+        var links = Anchor().Matches(html).Select(m => m.Groups["href"].Value)
+            .Select(href => Uri.TryCreate(origin, WebUtility.HtmlDecode(href), out var url) ? url : null)
+            .OfType<Uri>()
+            .Where(u => u.GetLeftPart(UriPartial.Authority) == origin.GetLeftPart(UriPartial.Authority) && !u.AbsolutePath.StartsWith("/health", StringComparison.Ordinal))
+            .Select(u => new UriBuilder(u) { Fragment = "" }.Uri)
+            .Distinct();
+        return [origin, .. links.Where(u => u != origin)];
+    }
+
+    /// <summary>One visit in a fresh context: every page until the network is idle; the server's timings of it.</summary>
+    private static async Task<List<(string Path, double Ms)>> TimedVisitAsync(IBrowser browser, List<Uri> pages, ConcurrentQueue<(string Path, double Ms)> timings)
+    {
+        timings.Clear();
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ServiceWorkers = ServiceWorkerPolicy.Block });
+        var page = await context.NewPageAsync();
+        foreach (var url in pages)
+        {
+            await page.GotoAsync(url.AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle, Timeout = 60_000 });
+        }
+        // The last line of output may trail the browser by a moment.
+        await Task.Delay(200);
+        return [.. timings];
+    }
+
+    private static async Task WaitUntilReadyAsync(Uri origin, string path, Process process, ConcurrentQueue<string> log)
+    {
+        using var client = new HttpClient { BaseAddress = origin, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 120);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"the app exited with {process.ExitCode}:\n{string.Join('\n', log)}");
+            }
+            try
+            {
+                using var response = await client.GetAsync(path);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(20);
+        }
+        throw new TimeoutException($"not ready within 120 s:\n{string.Join('\n', log)}");
+    }
+
+    private static async Task<string> CreateAppAsync(string template, string work)
+    {
+        var root = RepositoryRoot();
+        var app = Path.Combine(work, template);
+        await RunAsync(work, "dotnet", "new", template, "-o", app, "--name", template);
+        var program = Path.Combine(app, "Program.cs");
+        var code = await File.ReadAllTextAsync(program);
+        code = code.Replace("var app = builder.Build();", Grow, StringComparison.Ordinal).Replace("app.Run();", MapReadiness + "\napp.Run();", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(program, code);
+        var props = await File.ReadAllTextAsync(Path.Combine(root, "Directory.Packages.props"));
+        var uiClient = Regex.Match(props, "<PackageVersion Include=\"AspNetCore.HealthChecks.UI.Client\" Version=\"([^\"]+)\"").Groups[1].Value;
+        var project = Path.Combine(app, template + ".csproj");
+        await File.WriteAllTextAsync(project, (await File.ReadAllTextAsync(project)).Replace("</Project>", $"""
+              <ItemGroup>
+                <ProjectReference Include="{Path.Combine(root, "src", "HealthChecks.Warmup", "HealthChecks.Warmup.csproj")}" />
+                <PackageReference Include="AspNetCore.HealthChecks.UI.Client" Version="{uiClient}" />
+              </ItemGroup>
+            </Project>
+            """, StringComparison.Ordinal));
+        await RunAsync(app, "dotnet", "publish", "-c", "Release", "-o", "out");
+        return app;
+    }
+
+    private static async Task RunAsync(string directory, string file, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(file, arguments) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{await stdout}\n{await stderr}");
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "HealthChecks.Warmup.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+        throw new InvalidOperationException("the repository root (HealthChecks.Warmup.sln) is not above the benchmark's build output");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex(@"^TIMING (?<path>\S+) (?<ms>[0-9.]+) (?<headers>[0-9.]+)")]
+    private static partial Regex Timing();
+
+    [GeneratedRegex("""<a\s[^>]*href="(?<href>[^"#]+)""", RegexOptions.IgnoreCase)]
+    private static partial Regex Anchor();
+}
