@@ -60,7 +60,7 @@ public sealed class SiteWarmupOptions
     /// <summary>
     /// In-process, whether a successful crawl is followed by a few real requests to the app's own bound
     /// addresses (loopback; HTTP/1.1, and HTTP/2 over TLS where the endpoint has it): the entry page and
-    /// up to three resources, compressed and not, so that the server's own path (Kestrel's connection
+    /// one resource of each kind (up to six), compressed and not, so that the server's own path (Kestrel's connection
     /// handling, parsing, TLS, writing bodies and files) is compiled before the first visitor. Judged
     /// like resources; skipped, with the reason logged, when the server is not Kestrel (TestServer) or
     /// listens on no TCP address. At most 10 s. Default: <see langword="true"/>.

@@ -34,7 +34,8 @@ public sealed class ServerWarmupTests
                 configure?.Invoke(o);
             },
         }
-            .Html("/", "<link rel=\"stylesheet\" href=\"/css/site.css\"><img src=\"/img/logo.png\">")
+            .Html("/", "<link rel=\"stylesheet\" href=\"/css/site.css\"><link rel=\"stylesheet\" href=\"/css/more.css\"><img src=\"/img/logo.png\">")
+            .Css("/css/more.css", "p { color: blue }")
             .Css("/css/site.css", "body { color: red }")
             .File("/img/logo.png", "image/png")
             .WithMiddleware(app => app.Use(async (context, next) =>
@@ -56,7 +57,7 @@ public sealed class ServerWarmupTests
 
         Assert.That(probe.Status, Is.EqualTo(HttpStatusCode.OK), probe.Json);
         Assert.That(network.Select(n => n.Path), Is.EquivalentTo(new[] { "/", "/css/site.css", "/css/site.css", "/img/logo.png" }),
-            "the entry page and its resources, the first one twice");
+            "the entry page and one resource of each kind (not the second stylesheet), the first one twice");
         Assert.That(network.Select(n => n.Host).Distinct(), Is.EqualTo(new[] { site.Address.Authority }));
         Assert.That(network.Count(n => n.Encoding.Contains("br", StringComparison.Ordinal)), Is.EqualTo(3), "compressed as browsers ask, and once not");
         Assert.That(probe.Data.GetProperty("serverWarmup").GetString(), Is.EqualTo($"4 requests to http://127.0.0.1:{site.Address.Port}"));

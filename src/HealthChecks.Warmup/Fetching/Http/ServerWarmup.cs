@@ -12,8 +12,8 @@ namespace HealthChecks.Warmup.Fetching.Http;
 /// (accepting a connection, parsing HTTP/1.1, TLS and HTTP/2 where the endpoint has them, writing a body,
 /// sending a file, the compressed variant browsers ask for) is still cold for the first visitor. A few
 /// real requests to the app's own bound addresses — loopback, or the machine's own address it is bound
-/// to, never anything else — compile it: the entry page and a few of the resources the crawl warmed,
-/// compressed and not. Bounded in number and time; judged like resources (a 5xx or an error fails the
+/// to, never anything else — compile it: the entry page and one resource of each kind the crawl warmed
+/// (a stylesheet, a script, an image, a font...), compressed, and the first once more uncompressed. Bounded in number and time; judged like resources (a 5xx or an error fails the
 /// attempt, naming the server warm-up); skipped, with the reason, when the server is not Kestrel or has
 /// no address to reach over TCP.
 /// </summary>
@@ -22,8 +22,12 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
     /// <summary>The most addresses warmed.</summary>
     public const int MaxAddresses = 4;
 
-    /// <summary>The most resources requested an address (each twice: compressed, and not).</summary>
-    public const int MaxResources = 3;
+    /// <summary>
+    /// The most resources requested an address: one of each kind (by file extension) the crawl warmed,
+    /// since the first real response of a kind pays once more over Kestrel (measured: the first script
+    /// about 80 ms, every later one under 1 ms, warmed in-process or not).
+    /// </summary>
+    public const int MaxResources = 6;
 
     /// <summary>The whole server warm-up's time limit.</summary>
     public static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(10);
@@ -57,7 +61,9 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
         var page = report.Outcomes.FirstOrDefault(o => o is { IsEntry: true, Kind: UrlKind.Page, StatusCode: 200 })?.Url;
         var resources = report.Outcomes
             .Where(o => o is { Kind: UrlKind.Resource, StatusCode: 200, IsSpeculative: false, Failure: FetchFailure.None })
-            .Select(o => o.Url).Take(MaxResources).ToList();
+            .Select(o => o.Url)
+            .DistinctBy(url => Path.GetExtension(new Uri(url).AbsolutePath).ToLowerInvariant())
+            .Take(MaxResources).ToList();
         List<string> paths = [.. new[] { page }.OfType<string>().Concat(resources).Select(u => new Uri(u).PathAndQuery)];
         if (paths.Count == 0)
         {
