@@ -144,7 +144,7 @@ public sealed class ServerWarmupTests
     [TestCase("http://+:80", "http://127.0.0.1/")]
     [TestCase("http://*:5001", "http://127.0.0.1:5001/")]
     [TestCase("https://localhost:7001", "https://127.0.0.1:7001/")]
-    [TestCase("http://[::]:8080", "http://[::1]:8080/")]
+    [TestCase("http://[::]:8080", "http://127.0.0.1:8080/")]
     [TestCase("http://[::1]:8080", "http://[::1]:8080/")]
     [TestCase("http://10.1.2.3:8080", "http://10.1.2.3:8080/")]
     [TestCase("http://unix:/run/app.sock", null)]

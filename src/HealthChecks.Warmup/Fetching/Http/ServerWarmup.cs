@@ -158,36 +158,15 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
         $"the server warm-up, HTTP/{version.ToString(2)}{(compressed ? ", compressed" : "")}";
 
     /// <summary>
-    /// Where a bound address is reached from this process: wildcards (<c>0.0.0.0</c>, <c>[::]</c>,
-    /// <c>+</c>, <c>*</c>) and <c>localhost</c> on loopback, an address of the machine's as it is;
+    /// Where a bound address is reached from this process: as the server reports it (read as the site's
+    /// origin is), with <c>localhost</c> and the wildcards (<c>0.0.0.0</c>, <c>[::]</c>, <c>+</c>, <c>*</c>:
+    /// Kestrel binds them dual-stack) on <c>127.0.0.1</c>; an address of the machine's as it is;
     /// <see langword="null"/> for a Unix socket, a named pipe or what does not parse.
     /// </summary>
-    internal static Uri? Reachable(string address)
-    {
-        if (address.Contains("unix:", StringComparison.OrdinalIgnoreCase) || address.Contains("pipe:", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-        var schemeEnd = address.IndexOf("://", StringComparison.Ordinal);
-        if (schemeEnd <= 0)
-        {
-            return null;
-        }
-        var scheme = address[..schemeEnd].ToLowerInvariant();
-        var rest = address[(schemeEnd + 3)..];
-        var pathStart = rest.IndexOf('/', StringComparison.Ordinal);
-        var authority = pathStart < 0 ? rest : rest[..pathStart];
-        var portStart = authority.LastIndexOf(':');
-        if (portStart <= 0 || portStart < authority.LastIndexOf(']'))
-        {
-            return null;
-        }
-        var host = authority[..portStart] switch
-        {
-            "0.0.0.0" or "+" or "*" or "localhost" => "127.0.0.1",
-            "[::]" => "[::1]",
-            var other => other,
-        };
-        return scheme is "http" or "https" && Uri.TryCreate($"{scheme}://{host}{authority[portStart..]}/", UriKind.Absolute, out var url) ? url : null;
-    }
+    internal static Uri? Reachable(string address) =>
+        address.Contains("pipe:", StringComparison.OrdinalIgnoreCase) || address.Contains("unix:", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : Discovery.EntryPointDiscovery.ParseAddress(address) is { } parsed
+                ? parsed.IsLoopback && parsed.Host == "localhost" ? new UriBuilder(parsed) { Host = "127.0.0.1" }.Uri : parsed
+                : null;
 }
