@@ -75,11 +75,12 @@ internal sealed class BackPressure
 
     public void Exit()
     {
-        lock (_gate)
+        // Every request passes here: no lock unless a back-off withheld slots.
+        int withheld;
+        while ((withheld = Volatile.Read(ref _withheld)) > 0)
         {
-            if (_withheld > 0)
+            if (Interlocked.CompareExchange(ref _withheld, withheld - 1, withheld) == withheld)
             {
-                _withheld--;
                 return;
             }
         }
@@ -101,7 +102,7 @@ internal sealed class BackPressure
             if (_pausedUntil <= _time.GetUtcNow().UtcTicks)
             {
                 var halved = Math.Max(1, _limit / 2);
-                _withheld += _limit - halved;
+                Interlocked.Add(ref _withheld, _limit - halved);
                 Volatile.Write(ref _limit, halved);
             }
             if (until > _pausedUntil)

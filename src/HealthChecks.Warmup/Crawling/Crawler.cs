@@ -91,7 +91,7 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
             }
         }
         // A discovered endpoint or a guess that a page, stylesheet or sitemap also referenced is the site's link.
-        var outcomes = _outcomes.Select(o => (o.IsDiscovered || o.IsSpeculative) && !frontier.IsOnlyGuessed(o.Url) ? o with { IsDiscovered = false, IsSpeculative = false } : o);
+        var outcomes = _outcomes.Select(o => (o.IsDiscovered || o.IsSpeculative) && !frontier.IsOnlyGuessed(new Uri(o.Url), o.Kind == UrlKind.Page ? UrlKind.Page : UrlKind.Resource) ? o with { IsDiscovered = false, IsSpeculative = false } : o);
         return new WarmupReport(attempt, scope.Origin, time.GetElapsedTime(started), Progress, [.. outcomes]);
     }
 

@@ -25,13 +25,14 @@ internal sealed class Frontier
 {
     private readonly SiteWarmupOptions _options;
     private readonly CrawlProgress _progress;
-    // What named an admitted URL: the site or the user (an entry, a link, a sitemap), or endpoint discovery alone.
+    // What named an admitted URL: the site or the user (an entry, a link, a sitemap), or only a guess of
+    // the library's (endpoint discovery, a string in a script).
     private const byte Referenced = 0;
     private const byte DiscoveredOnly = 1;
     private const byte GuessedOnly = 2;
 
     // Most offers are links seen before (navigation repeats on every page): they are answered without a lock.
-    // The value says whether only endpoint discovery named the URL so far.
+    // The value is the mark above: what named the URL so far.
     private readonly ConcurrentDictionary<string, byte> _seen = new(StringComparer.Ordinal);
     private readonly Lock _admitting = new();
     private readonly Channel<CrawlRequest> _queue = Channel.CreateUnbounded<CrawlRequest>();
@@ -65,8 +66,7 @@ internal sealed class Frontier
                 return Admission.QueryNotFollowed;
             }
         }
-        // Resources shared by every site of the scope are one URL per path and query (the first site's).
-        var key = request.Kind == UrlKind.Resource && Scope.SharesResources && Scope.Contains(url) ? url.PathAndQuery : url.AbsoluteUri;
+        var key = KeyOf(url, request.Kind);
         if (_seen.TryGetValue(key, out var mark))
         {
             if (mark != Referenced && !request.IsDiscovered && !request.IsSpeculative)
@@ -107,7 +107,11 @@ internal sealed class Frontier
     /// Whether only a guess of the library's named <paramref name="url"/> — endpoint discovery, or a
     /// string in a script — and no entry, page, stylesheet or sitemap referenced it.
     /// </summary>
-    public bool IsOnlyGuessed(string url) => _seen.TryGetValue(url, out var mark) && mark != Referenced;
+    public bool IsOnlyGuessed(Uri url, UrlKind kind) => _seen.TryGetValue(KeyOf(url, kind), out var mark) && mark != Referenced;
+
+    /// <summary>A URL's key in the visited set: resources shared by every site of the scope are one per path and query (the first site's).</summary>
+    private string KeyOf(Uri url, UrlKind kind) =>
+        kind == UrlKind.Resource && Scope.SharesResources && Scope.Contains(url) ? url.PathAndQuery : url.AbsoluteUri;
 
     /// <summary>Path prefixes robots.txt disallows; set before the workers start.</summary>
     public void Disallow(IEnumerable<string> prefixes) => _disallowed = [.. _disallowed, .. prefixes];

@@ -14,13 +14,36 @@ internal sealed class ImportMaps
     public const int Capacity = 4096;
 
     private readonly ConcurrentDictionary<string, Uri> _entries = new(StringComparer.Ordinal);
+    // The maps read so far, by their text, with the base they were read against: every page repeats its map.
+    private readonly ConcurrentDictionary<string, string> _read = new(StringComparer.Ordinal);
+    // ConcurrentDictionary.Count takes every lock; counters of our own do not.
+    private int _count;
+    private int _readCount;
+
+    /// <summary>
+    /// Whether the map <paramref name="json"/> is still to be read against <paramref name="baseUrl"/>:
+    /// <see langword="false"/> once it has been (the next page with the same map costs no parse).
+    /// </summary>
+    public bool IsNew(string json, Uri baseUrl)
+    {
+        var key = baseUrl.AbsoluteUri;
+        if (_read.TryGetValue(json, out var readAgainst) && readAgainst == key)
+        {
+            return false;
+        }
+        if (Volatile.Read(ref _readCount) < Capacity && _read.TryAdd(json, key))
+        {
+            Interlocked.Increment(ref _readCount);
+        }
+        return true;
+    }
 
     /// <summary>Remembers that <paramref name="specifier"/> maps to <paramref name="url"/>; the first mapping of a specifier wins.</summary>
     public void Add(string specifier, Uri url)
     {
-        if (specifier.Length > 0 && _entries.Count < Capacity)
+        if (specifier.Length > 0 && Volatile.Read(ref _count) < Capacity && _entries.TryAdd(specifier, url))
         {
-            _entries.TryAdd(specifier, url);
+            Interlocked.Increment(ref _count);
         }
     }
 

@@ -21,6 +21,37 @@ internal sealed class ResolvedLinks(Uri origin)
     /// <summary>What the crawl's import maps say bare module specifiers resolve to.</summary>
     public ImportMaps ImportMaps { get; } = new();
 
+    /// <summary>The most inline scripts whose references are remembered, and the longest one.</summary>
+    public const int ScriptCapacity = 256;
+    public const int MaxRememberedScriptLength = 64 * 1024;
+
+    // What an inline script's text references, by the text: pages repeat their inline scripts (analytics,
+    // settings, fallbacks), and tokenizing them again on every page is the same work for the same answer.
+    private readonly ConcurrentDictionary<string, (string Raw, Extraction.LinkRole Role)[]> _scripts = new(StringComparer.Ordinal);
+    private int _scriptCount;
+
+    /// <summary>
+    /// The references of an inline script, read by <paramref name="read"/> once per text for the crawl
+    /// (texts up to <see cref="MaxRememberedScriptLength"/>, the first <see cref="ScriptCapacity"/> of them).
+    /// </summary>
+    public (string Raw, Extraction.LinkRole Role)[] ReferencesOfScript(string code, Func<string, (string Raw, Extraction.LinkRole Role)[]> read)
+    {
+        if (code.Length > MaxRememberedScriptLength)
+        {
+            return read(code);
+        }
+        if (_scripts.TryGetValue(code, out var known))
+        {
+            return known;
+        }
+        known = read(code);
+        if (Volatile.Read(ref _scriptCount) < ScriptCapacity && _scripts.TryAdd(code, known))
+        {
+            Interlocked.Increment(ref _scriptCount);
+        }
+        return known;
+    }
+
     /// <summary>How many references are remembered.</summary>
     public int Count => Volatile.Read(ref _count);
 

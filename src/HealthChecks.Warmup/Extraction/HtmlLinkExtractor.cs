@@ -87,7 +87,7 @@ internal static class HtmlLinkExtractor
             ShouldEmitAttribute = KeepsAttribute,
         };
 
-        var found = new Collector();
+        var found = new Collector(resolved);
         var foreignDepth = 0;
         StringBuilder? style = null;
         StringBuilder? script = null;
@@ -270,14 +270,10 @@ internal static class HtmlLinkExtractor
             _ when type.Equals("module", StringComparison.OrdinalIgnoreCase) => InlineScript.Module,
             _ when type.Equals("importmap", StringComparison.OrdinalIgnoreCase) => InlineScript.ImportMap,
             _ when type.Equals("speculationrules", StringComparison.OrdinalIgnoreCase) => InlineScript.SpeculationRules,
-            _ when IsJavaScriptType(type) => InlineScript.Classic,
+            _ when Fetching.ContentTypes.IsJavaScript(type) => InlineScript.Classic,
             _ => InlineScript.None,
         };
     }
-
-    private static bool IsJavaScriptType(string type) =>
-        type.Split(';')[0].Trim().ToLowerInvariant() is "text/javascript" or "application/javascript" or "application/ecmascript"
-            or "text/ecmascript" or "application/x-javascript" or "text/jscript";
 
     private static bool HasRel(string? rel, string token) => RelTokens(rel).Contains(token, StringComparer.OrdinalIgnoreCase);
 
@@ -343,7 +339,7 @@ internal static class HtmlLinkExtractor
     }
 
     /// <summary>Collects references as written; resolves them once the whole document (and its base) is known.</summary>
-    private sealed class Collector
+    private sealed class Collector(ResolvedLinks? resolved)
     {
         private readonly List<(string Raw, LinkRole Role)> _references = [];
         private readonly List<string> _scratch = [];
@@ -370,26 +366,45 @@ internal static class HtmlLinkExtractor
             }
             switch (kind)
             {
-                case InlineScript.Module:
-                    ScriptScanner.ScanModule(code, _references);
-                    break;
                 case InlineScript.ImportMap:
                     // Read once the document's base is known.
                     (_importMaps ??= []).Add(code);
                     break;
-                case InlineScript.SpeculationRules:
-                    JsonReferences.SpeculationRules(code, _references);
+                case InlineScript.Module or InlineScript.SpeculationRules:
+                    _references.AddRange(References(code, kind));
                     break;
                 case InlineScript.Classic when _guesses < ScriptScanner.MaxGuesses:
-                    _scratch.Clear();
-                    ScriptScanner.ScanGuesses(code, _scratch, ScriptScanner.MaxGuesses - _guesses);
-                    _guesses += _scratch.Count;
-                    foreach (var raw in _scratch)
+                    foreach (var guess in References(code, kind).Take(ScriptScanner.MaxGuesses - _guesses))
                     {
-                        Add(raw, LinkRole.Guess);
+                        _references.Add(guess);
+                        _guesses++;
                     }
                     break;
             }
+        }
+
+        /// <summary>What an inline script references; once per text for the crawl when it has one.</summary>
+        private (string Raw, LinkRole Role)[] References(string code, InlineScript kind) =>
+            resolved is null ? Read(code, kind) : resolved.ReferencesOfScript(code, text => Read(text, kind));
+
+        private static (string Raw, LinkRole Role)[] Read(string code, InlineScript kind)
+        {
+            var found = new List<(string Raw, LinkRole Role)>();
+            switch (kind)
+            {
+                case InlineScript.Module:
+                    ScriptScanner.ScanModule(code, found);
+                    break;
+                case InlineScript.SpeculationRules:
+                    JsonReferences.SpeculationRules(code, found);
+                    break;
+                default:
+                    var guesses = new List<string>();
+                    ScriptScanner.ScanGuesses(code, guesses, ScriptScanner.MaxGuesses);
+                    found.AddRange(guesses.Select(g => (g, LinkRole.Guess)));
+                    break;
+            }
+            return [.. found];
         }
 
         public void Srcset(string? srcset)
@@ -420,7 +435,10 @@ internal static class HtmlLinkExtractor
             var maps = resolved?.ImportMaps ?? (_importMaps is null ? null : new ImportMaps());
             foreach (var json in _importMaps ?? [])
             {
-                JsonReferences.ImportMap(json, baseUrl, maps!);
+                if (maps!.IsNew(json, baseUrl))
+                {
+                    JsonReferences.ImportMap(json, baseUrl, maps);
+                }
             }
             foreach (var (raw, role) in _references)
             {

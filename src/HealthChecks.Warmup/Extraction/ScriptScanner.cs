@@ -21,6 +21,8 @@ internal static partial class ScriptScanner
          "woff", "woff2", "ttf", "otf", "eot", "mp4", "webm", "mp3", "ogg", "wav", "wasm", "pdf", "xml", "txt", "webmanifest"],
         StringComparer.OrdinalIgnoreCase);
 
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> s_assetExtension = s_assetExtensions.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>
     /// The module specifiers and module-relative URLs of a JavaScript module: <c>import … from "s"</c>,
     /// <c>import "s"</c>, <c>export … from "s"</c> and <c>import("s")</c> as modules; <c>new URL("s", …)</c> as a resource.
@@ -119,7 +121,7 @@ internal static partial class ScriptScanner
         var dot = path.LastIndexOf('.');
         var slash = path.LastIndexOf('/');
         return dot > slash + 1 && dot < path.Length - 1
-            && s_assetExtensions.GetAlternateLookup<ReadOnlySpan<char>>().Contains(path[(dot + 1)..]);
+            && s_assetExtension.Contains(path[(dot + 1)..]);
     }
 
     private static IEnumerable<Token> Tokens(string code, SourceType type)
