@@ -31,6 +31,9 @@ public sealed class ServerWarmupTests
             Configure = o =>
             {
                 o.WarmServer = true;
+                // One request at a time: the crawl's outcomes, from which the server warm-up picks one
+                // resource of each kind, come in the page's order.
+                o.MaxConcurrency = 1;
                 configure?.Invoke(o);
             },
         }
