@@ -58,9 +58,19 @@ public sealed class SiteWarmupOptions
     public int MaxRequestRetries { get; set; } = 2;
 
     /// <summary>
+    /// Whether a successful crawl is followed by a repeat pass: one URL through each folder the crawl
+    /// reached (the fewest that pass through all of them, at most 32; a resource rather than a page) is
+    /// requested once more, because ASP.NET Core's routing compiles the jump table of a route node with
+    /// many literal children (a folder of static assets, a controller's actions) on a request after the
+    /// first — tens of milliseconds a node that the first visitor would pay. Judged like resources, not
+    /// counted. At most 10 s. Default: <see langword="true"/>.
+    /// </summary>
+    public bool RepeatRequests { get; set; } = true;
+
+    /// <summary>
     /// In-process, whether a successful crawl is followed by a few real requests to the app's own bound
     /// addresses (loopback; HTTP/1.1, and HTTP/2 over TLS where the endpoint has it): the entry page and
-    /// one resource of each kind (up to six), compressed and not, so that the server's own path (Kestrel's connection
+    /// the repeat pass's URLs (see <see cref="RepeatRequests"/>), compressed, the first resource also uncompressed and revalidated (its ETag), so that the server's own path (Kestrel's connection
     /// handling, parsing, TLS, writing bodies and files) is compiled before the first visitor. Judged
     /// like resources; skipped, with the reason logged, when the server is not Kestrel (TestServer) or
     /// listens on no TCP address. At most 10 s. Default: <see langword="true"/>.

@@ -164,10 +164,20 @@ internal sealed class WarmupCoordinator(
         using var span = WarmupTelemetry.StartAttempt(Name, attempt, origin);
         var report = await crawler.RunAsync(attempt, scope, seeds, stopping);
         string? serverWarmup = null;
-        if (options.Transport == WarmupTransport.InProcess && options.WarmServer
-            && FailureRules.Failures(report, options.IgnoreResourceServerErrors, options.JudgeDiscoveredEndpoints).Count == 0)
+        if (Succeeded(report))
         {
-            (report, serverWarmup) = await WarmServerAsync(report, origin, stopping);
+            // The server first, then the repeat pass: what routing compiles on a second request is
+            // generated in the background after the first, and the server's requests give it time.
+            var repeat = RepeatPass.Targets(report.Outcomes);
+            if (options.Transport == WarmupTransport.InProcess && options.WarmServer)
+            {
+                (report, serverWarmup) = await WarmServerAsync(report, origin, repeat, stopping);
+            }
+            // Not when the app asked the crawl to slow down: the repeat pass is worth no refusal.
+            if (options.RepeatRequests && report.Counts.RateLimited == 0 && Succeeded(report))
+            {
+                report = await RepeatAsync(report, fetcher, repeat, stopping);
+            }
         }
         var judged = Judge(report, address) with { ServerWarmup = serverWarmup };
         WarmupTelemetry.EndAttempt(span, report, judged.Failures);
@@ -175,11 +185,30 @@ internal sealed class WarmupCoordinator(
         return judged;
     }
 
+    private bool Succeeded(WarmupReport report) =>
+        FailureRules.Failures(report, options.IgnoreResourceServerErrors, options.JudgeDiscoveredEndpoints).Count == 0;
+
+    /// <summary>
+    /// What compiles only on a second request through a route, after a crawl that succeeded: judged with
+    /// the crawl's outcomes, not counted with them (the counts are the site's URLs).
+    /// </summary>
+    private async Task<WarmupReport> RepeatAsync(WarmupReport report, IFetcher fetcher, IReadOnlyList<UrlOutcome> targets, CancellationToken stopping)
+    {
+        if (targets.Count == 0)
+        {
+            return report;
+        }
+        var started = time.GetTimestamp();
+        var outcomes = await RepeatPass.RunAsync(fetcher, targets, options.EffectiveMaxConcurrency, time, stopping);
+        WarmupLog.Repeated(logger, Name, outcomes.Count, (long)time.GetElapsedTime(started).TotalMilliseconds);
+        return new WarmupReport(report.Attempt, report.Origin, report.Duration + time.GetElapsedTime(started), report.Counts, [.. report.Outcomes, .. outcomes]);
+    }
+
     /// <summary>The server's own path, after a crawl that succeeded: its outcomes are judged with the crawl's.</summary>
-    private async Task<(WarmupReport Report, string Summary)> WarmServerAsync(WarmupReport report, Uri origin, CancellationToken stopping)
+    private async Task<(WarmupReport Report, string Summary)> WarmServerAsync(WarmupReport report, Uri origin, IReadOnlyList<UrlOutcome> repeat, CancellationToken stopping)
     {
         var started = time.GetTimestamp();
-        var result = await new ServerWarmup(options, time).RunAsync(server, origin, report, stopping);
+        var result = await new ServerWarmup(options, time).RunAsync(server, origin, report, repeat, stopping);
         if (result.Skipped)
         {
             WarmupLog.ServerWarmupSkipped(logger, Name, result.Summary);

@@ -65,6 +65,9 @@ internal static partial class WarmupLog
     [LoggerMessage(24, LogLevel.Information, "Site warm-up {Registration} did not warm the server: {Reason}", EventName = "ServerWarmupSkipped")]
     public static partial void ServerWarmupSkipped(ILogger logger, string registration, string reason);
 
+    [LoggerMessage(25, LogLevel.Information, "Site warm-up {Registration} requested {Count} URLs once more, through every folder the crawl reached, in {DurationMs} ms (what routing compiles on a second request)", EventName = "Repeated")]
+    public static partial void Repeated(ILogger logger, string registration, int count, long durationMs);
+
     [LoggerMessage(EventId = 22, Message = "{Url}, a guess from a script's text, answered {Result}: not a broken link (from {Referrer})", EventName = "GuessMissed")]
     public static partial void GuessMissed(ILogger logger, LogLevel level, string url, string result, string? referrer);
 

@@ -32,7 +32,7 @@ public sealed class ServerWarmupTests
             {
                 o.WarmServer = true;
                 // One request at a time: the crawl's outcomes, from which the server warm-up picks one
-                // resource of each kind, come in the page's order.
+                // URL of each folder, come in the page's order.
                 o.MaxConcurrency = 1;
                 configure?.Invoke(o);
             },
@@ -60,10 +60,10 @@ public sealed class ServerWarmupTests
 
         Assert.That(probe.Status, Is.EqualTo(HttpStatusCode.OK), probe.Json);
         Assert.That(network.Select(n => n.Path), Is.EquivalentTo(new[] { "/", "/css/site.css", "/css/site.css", "/img/logo.png" }),
-            "the entry page and one resource of each kind (not the second stylesheet), the first one twice");
+            "the entry page and one URL of each folder (not the second stylesheet), the first resource twice");
         Assert.That(network.Select(n => n.Host).Distinct(), Is.EqualTo(new[] { site.Address.Authority }));
         Assert.That(network.Count(n => n.Encoding.Contains("br", StringComparison.Ordinal)), Is.EqualTo(3), "compressed as browsers ask, and once not");
-        Assert.That(probe.Data.GetProperty("serverWarmup").GetString(), Is.EqualTo($"4 requests to http://127.0.0.1:{site.Address.Port}"));
+        Assert.That(probe.Data.GetProperty("serverWarmup").GetString(), Does.Match($@"^4 requests to http://127\.0\.0\.1:{site.Address.Port} in \d+ ms$"));
         Assert.That(site.Logs.Named("ServerWarmed").Count(), Is.EqualTo(1));
     }
 
@@ -100,6 +100,35 @@ public sealed class ServerWarmupTests
         Assert.That(probe.Status, Is.EqualTo(HttpStatusCode.OK), probe.Json);
         Assert.That(network, Is.Empty);
         Assert.That(probe.Data.TryGetProperty("serverWarmup", out _), Is.False);
+    }
+
+    [Test]
+    public async Task AResourceWithAValidator_IsAskedAgainWithIt_AsABrowserRevalidates()
+    {
+        var network = new ConcurrentQueue<(string Path, string IfNoneMatch, int Status)>();
+        // The stylesheet is an endpoint: not discovered as a page, it is the page's resource.
+        await using var site = await new FixtureSite { Configure = o => (o.WarmServer, o.DiscoverEndpoints) = (true, false) }
+            .Html("/", "<link rel=\"stylesheet\" href=\"/css/site.css\">")
+            .WithMiddleware(app =>
+            {
+                app.Use(async (context, next) =>
+                {
+                    await next(context);
+                    if (!context.IsSiteWarmupRequest() && context.Request.Headers.UserAgent.ToString().StartsWith("HealthChecks.Warmup/", StringComparison.Ordinal))
+                    {
+                        network.Enqueue((context.Request.Path.Value!, context.Request.Headers.IfNoneMatch.ToString(), context.Response.StatusCode));
+                    }
+                });
+                app.MapGet("/css/site.css", () => Results.Bytes("body { color: red }"u8.ToArray(), "text/css",
+                    entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue("\"v1\"")));
+            })
+            .StartAsync();
+
+        var probe = await site.WaitForVerdictAsync();
+
+        Assert.That(probe.Status, Is.EqualTo(HttpStatusCode.OK), probe.Json);
+        Assert.That(network, Is.EqualTo(new[] { ("/", "", 200), ("/css/site.css", "", 200), ("/css/site.css", "", 200), ("/css/site.css", "\"v1\"", 304) }),
+            "the page, the stylesheet compressed and not, and once more with its ETag: 304 Not Modified");
     }
 
     [Test]

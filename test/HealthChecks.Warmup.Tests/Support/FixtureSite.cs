@@ -100,8 +100,9 @@ internal sealed class FixtureSite : IAsyncDisposable
         {
             options.ProgressInterval = TimeSpan.FromMilliseconds(100);
             // Most tests are about what pages link to; the sitemap tests turn discovery back on, and
-            // the server warm-up's tests the server warm-up (its requests would count as the crawl's).
+            // the repeat pass's and server warm-up's tests those (their requests would count as the crawl's).
             options.DiscoverSitemaps = false;
+            options.RepeatRequests = false;
             options.WarmServer = false;
             Configure?.Invoke(options);
         });

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using System.Net.Http.Headers;
 using HealthChecks.Warmup.Crawling;
 using HealthChecks.Warmup.Reporting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -12,8 +13,11 @@ namespace HealthChecks.Warmup.Fetching.Http;
 /// (accepting a connection, parsing HTTP/1.1, TLS and HTTP/2 where the endpoint has them, writing a body,
 /// sending a file, the compressed variant browsers ask for) is still cold for the first visitor. A few
 /// real requests to the app's own bound addresses — loopback, or the machine's own address it is bound
-/// to, never anything else — compile it: the entry page and one resource of each kind the crawl warmed
-/// (a stylesheet, a script, an image, a font...), compressed, and the first once more uncompressed. Bounded in number and time; judged like resources (a 5xx or an error fails the
+/// to, never anything else — compile it: the entry page and the repeat pass's URLs (one through each
+/// folder the crawl reached, see <see cref="RepeatPass"/>), compressed; the first resource once more
+/// uncompressed, and once with the validators it came with (<c>If-None-Match</c>, <c>If-Modified-Since</c>),
+/// as a browser asks again for what it cached: the not-modified path, which the first visitor's second
+/// page took cold (12 ms for each of the first two stylesheets of a fresh mvc app). Bounded in number and time; judged like resources (a 5xx or an error fails the
 /// attempt, naming the server warm-up); skipped, with the reason, when the server is not Kestrel or has
 /// no address to reach over TCP.
 /// </summary>
@@ -21,12 +25,6 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
 {
     /// <summary>The most addresses warmed.</summary>
     public const int MaxAddresses = 4;
-
-    /// <summary>
-    /// The most resources requested an address: one of each kind (by file extension) the crawl warmed,
-    /// so that a stylesheet, a script, an image and a font each take the server's path once.
-    /// </summary>
-    public const int MaxResources = 6;
 
     /// <summary>The whole server warm-up's time limit.</summary>
     public static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(10);
@@ -41,7 +39,7 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
         return inner?.GetType().Assembly == typeof(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions).Assembly;
     }
 
-    public async Task<Result> RunAsync(IServer? server, Uri origin, WarmupReport report, CancellationToken cancellationToken)
+    public async Task<Result> RunAsync(IServer? server, Uri origin, WarmupReport report, IReadOnlyList<UrlOutcome> repeat, CancellationToken cancellationToken)
     {
         if (!IsKestrel(server))
         {
@@ -57,18 +55,20 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
                 : $"skipped: no TCP address to reach ({string.Join(", ", addresses)}; a Unix socket or named pipe is not requested)", Skipped: true);
         }
 
-        var page = report.Outcomes.FirstOrDefault(o => o is { IsEntry: true, Kind: UrlKind.Page, StatusCode: 200 })?.Url;
-        var resources = report.Outcomes
-            .Where(o => o is { Kind: UrlKind.Resource, StatusCode: 200, IsSpeculative: false, Failure: FetchFailure.None })
-            .Select(o => o.Url)
-            .DistinctBy(url => Path.GetExtension(new Uri(url).AbsolutePath).ToLowerInvariant())
-            .Take(MaxResources).ToList();
-        List<string> paths = [.. new[] { page }.OfType<string>().Concat(resources).Select(u => new Uri(u).PathAndQuery)];
+        // The entry page first (the page path), then the repeat pass's resources and pages; the first
+        // resource is also sent uncompressed (the file-sending path).
+        var entry = report.Outcomes.FirstOrDefault(o => o is { IsEntry: true, Kind: UrlKind.Page, StatusCode: 200 });
+        List<(string Path, UrlKind Kind)> paths = [.. new[] { entry }.OfType<UrlOutcome>()
+            .Concat(repeat.OrderBy(o => o.Kind == UrlKind.Page))
+            .Select(o => (new Uri(o.Url).PathAndQuery, o.Kind))
+            .DistinctBy(p => p.PathAndQuery)];
         if (paths.Count == 0)
         {
             return new([], "skipped: no page or resource answered 200 to request again", Skipped: true);
         }
+        var uncompressed = paths.FindIndex(p => p.Kind == UrlKind.Resource);
 
+        var started = time.GetTimestamp();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(TimeLimit);
         using var handler = new SocketsHttpHandler
@@ -89,21 +89,37 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
             {
                 for (var i = 0; i < paths.Count; i++)
                 {
-                    var isPage = i == 0 && page is not null;
-                    outcomes.Add(await SendAsync(client, new Uri(target, paths[i]), origin, version, isPage, compressed: true, limit.Token, cancellationToken));
-                    if (!isPage && i == (page is null ? 0 : 1))
+                    var (path, kind) = paths[i];
+                    var (outcome, validators) = await SendAsync(client, new Uri(target, path), origin, version, kind, Variant.Compressed, null, limit.Token, cancellationToken);
+                    outcomes.Add(outcome);
+                    if (i == uncompressed)
                     {
-                        // The first resource once more, uncompressed: the file-sending path.
-                        outcomes.Add(await SendAsync(client, new Uri(target, paths[i]), origin, version, isPage, compressed: false, limit.Token, cancellationToken));
+                        outcomes.Add((await SendAsync(client, new Uri(target, path), origin, version, kind, Variant.Uncompressed, null, limit.Token, cancellationToken)).Outcome);
+                        if (validators is not null)
+                        {
+                            // As a browser asks again for what it has cached: the not-modified path.
+                            outcomes.Add((await SendAsync(client, new Uri(target, path), origin, version, kind, Variant.Revalidated, validators, limit.Token, cancellationToken)).Outcome);
+                        }
                     }
                 }
             }
         }
-        return new(outcomes, $"{outcomes.Count} requests to {string.Join(", ", targets.Select(t => t.GetLeftPart(UriPartial.Authority)))}", Skipped: false);
+        return new(outcomes, $"{outcomes.Count} requests to {string.Join(", ", targets.Select(t => t.GetLeftPart(UriPartial.Authority)))} in {(long)time.GetElapsedTime(started).TotalMilliseconds} ms", Skipped: false);
     }
 
-    private async Task<UrlOutcome> SendAsync(HttpClient client, Uri url, Uri origin, Version version, bool isPage, bool compressed,
-        CancellationToken limit, CancellationToken stopping)
+    /// <summary>How a URL is asked for: as browsers first do, without compression, or again with what they cached.</summary>
+    private enum Variant
+    {
+        Compressed,
+        Uncompressed,
+        Revalidated,
+    }
+
+    /// <summary>What a cached response is asked again with.</summary>
+    private sealed record Validators(EntityTagHeaderValue? ETag, DateTimeOffset? LastModified);
+
+    private async Task<(UrlOutcome Outcome, Validators? Validators)> SendAsync(HttpClient client, Uri url, Uri origin, Version version, UrlKind kind,
+        Variant variant, Validators? validators, CancellationToken limit, CancellationToken stopping)
     {
         var started = time.GetTimestamp();
         int? status = null;
@@ -113,12 +129,17 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
             // Under the site's host, as a visitor's request arrives (host filtering, host-keyed caches).
             request.Headers.Host = origin.Authority;
             request.Headers.TryAddWithoutValidation("User-Agent", HttpFetcher.UserAgent);
-            request.Headers.TryAddWithoutValidation("Accept", FetchResult.AcceptFor(isPage ? UrlKind.Page : UrlKind.Resource));
+            request.Headers.TryAddWithoutValidation("Accept", FetchResult.AcceptFor(kind));
             request.Headers.TryAddWithoutValidation("Accept-Language", FetchResult.AcceptLanguage);
-            if (compressed)
+            if (variant != Variant.Uncompressed)
             {
                 request.Headers.TryAddWithoutValidation("Accept-Encoding", ContentDecoding.AcceptEncoding);
             }
+            if (validators?.ETag is { } etag)
+            {
+                request.Headers.IfNoneMatch.Add(etag);
+            }
+            request.Headers.IfModifiedSince = validators?.LastModified;
             request.Headers.TryAddWithoutValidation(OwnRequestMarker.Header, OwnRequestMarker.Secret);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, limit);
             status = (int)response.StatusCode;
@@ -137,24 +158,27 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
-            return Outcome(status, FetchFailure.None, null);
+            var cached = response.Headers.ETag is not null || response.Content.Headers.LastModified is not null
+                ? new Validators(response.Headers.ETag, response.Content.Headers.LastModified)
+                : null;
+            return (Outcome(status, FetchFailure.None, null), cached);
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
-            return Outcome(status, FetchFailure.Timeout, $"no answer within the server warm-up's {TimeLimit.TotalSeconds:0} s");
+            return (Outcome(status, FetchFailure.Timeout, $"no answer within the server warm-up's {TimeLimit.TotalSeconds:0} s"), null);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            return Outcome(status, FetchFailure.Exception, FetchResult.Describe(ex));
+            return (Outcome(status, FetchFailure.Exception, FetchResult.Describe(ex)), null);
         }
 
-        UrlOutcome Outcome(int? code, FetchFailure failure, string? error) => new(url.AbsoluteUri, isPage ? UrlKind.Page : UrlKind.Resource, 0,
-            ServerWarmupReferrer(version, compressed), IsEntry: false, code, failure, error, time.GetElapsedTime(started));
+        UrlOutcome Outcome(int? code, FetchFailure failure, string? error) => new(url.AbsoluteUri, kind, 0,
+            ServerWarmupReferrer(version, variant), IsEntry: false, code, failure, error, time.GetElapsedTime(started));
     }
 
     /// <summary>What a server warm-up outcome names as where it came from.</summary>
-    private static string ServerWarmupReferrer(Version version, bool compressed) =>
-        $"the server warm-up, HTTP/{version.ToString(2)}{(compressed ? ", compressed" : "")}";
+    private static string ServerWarmupReferrer(Version version, Variant variant) =>
+        $"the server warm-up, HTTP/{version.ToString(2)}{variant switch { Variant.Compressed => ", compressed", Variant.Revalidated => ", revalidated", _ => "" }}";
 
     /// <summary>
     /// Where a bound address is reached from this process: as the server reports it (read as the site's
