@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using HealthChecks.Warmup.Reporting;
+using System.Text.Json;
+using HealthChecks.Warmup.Model;
 using HealthChecks.Warmup.Rules;
 
 namespace HealthChecks.Warmup.Cli;
@@ -55,12 +55,12 @@ internal sealed record JsonUrl(string Url, string Kind, int Depth, bool Entry, s
 {
     public static JsonUrl From(UrlOutcome outcome) => new(
         outcome.Url,
-        outcome.Kind == Crawling.UrlKind.Page ? "page" : "resource",
+        outcome.Kind == HealthChecks.Warmup.Model.UrlKind.Page ? "page" : "resource",
         outcome.Depth,
         outcome.IsEntry,
         outcome.Referrer,
         outcome.StatusCode,
-        outcome.Failure == Fetching.FetchFailure.None ? outcome.Error : outcome.Result,
+        outcome.Failure == HealthChecks.Warmup.Model.FetchFailure.None ? outcome.Error : outcome.Result,
         (long)outcome.Duration.TotalMilliseconds,
         outcome.Attempts);
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using HealthChecks.Warmup.Reporting;
+using HealthChecks.Warmup.Model;
 
 namespace HealthChecks.Warmup.Cli;
 

@@ -3,7 +3,7 @@ using HealthChecks.Warmup.Crawling;
 using HealthChecks.Warmup.Discovery;
 using HealthChecks.Warmup.Extraction;
 using HealthChecks.Warmup.Fetching.Http;
-using HealthChecks.Warmup.Reporting;
+using HealthChecks.Warmup.Model;
 using HealthChecks.Warmup.Rules;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

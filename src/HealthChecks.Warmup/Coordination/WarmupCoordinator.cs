@@ -1,15 +1,16 @@
 using HealthChecks.Warmup.Crawling;
 using HealthChecks.Warmup.Discovery;
-using HealthChecks.Warmup.Fetching;
 using HealthChecks.Warmup.Fetching.Http;
 using HealthChecks.Warmup.Fetching.InProcess;
+using HealthChecks.Warmup.Fetching;
+using HealthChecks.Warmup.Model;
 using HealthChecks.Warmup.Reporting;
 using HealthChecks.Warmup.Rules;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Polly;
 using Polly.Retry;
+using Polly;
 
 namespace HealthChecks.Warmup.Coordination;
 

@@ -34,7 +34,7 @@ internal sealed class WarmupCoordinators(IServiceProvider services, IOptions<War
 
     private static WarmupCoordinator Tracked(IServiceProvider services, WarmupCoordinator coordinator)
     {
-        services.GetRequiredService<WarmupTelemetry>().Track(coordinator);
+        services.GetRequiredService<WarmupTelemetry>().Track(coordinator.Name, () => coordinator.Snapshot);
         return coordinator;
     }
 }

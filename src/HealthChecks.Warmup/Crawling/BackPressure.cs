@@ -1,5 +1,5 @@
-using System.Globalization;
 using HealthChecks.Warmup.Fetching;
+using HealthChecks.Warmup.Model;
 
 namespace HealthChecks.Warmup.Crawling;
 
@@ -111,28 +111,5 @@ internal sealed class BackPressure
             }
         }
         return pause;
-    }
-
-    /// <summary>
-    /// A Retry-After header's wait: delay-seconds, or an HTTP date from now (RFC 9110 §10.2.3);
-    /// <see langword="null"/> when absent or unreadable.
-    /// </summary>
-    public static TimeSpan? ParseRetryAfter(string? value, DateTimeOffset now)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-        value = value.Trim();
-        if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
-        {
-            return TimeSpan.FromSeconds(Math.Min(seconds, (long)TimeSpan.FromDays(1).TotalSeconds));
-        }
-        if (DateTimeOffset.TryParseExact(value, "r", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var date))
-        {
-            var wait = date - now;
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-        return null;
     }
 }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using HealthChecks.Warmup.Discovery;
 using HealthChecks.Warmup.Extraction;
 using HealthChecks.Warmup.Fetching;
+using HealthChecks.Warmup.Model;
 using HealthChecks.Warmup.Reporting;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +12,7 @@ namespace HealthChecks.Warmup.Crawling;
 /// One warm-up attempt: workers take URLs from the frontier, fetch them, record the outcome and offer
 /// back what the HTML or CSS references, until nothing is left, the deadline passes or the app stops.
 /// </summary>
-internal sealed class Crawler(string registration, SiteWarmupOptions options, IFetcher fetcher, TimeProvider time, ILogger logger, WarmupTelemetry? telemetry = null, CrawlProgress? progress = null)
+internal sealed partial class Crawler(string registration, SiteWarmupOptions options, IFetcher fetcher, TimeProvider time, ILogger logger, WarmupTelemetry? telemetry = null, CrawlProgress? progress = null)
 {
     /// <summary>The most robots.txt files and sitemaps one warm-up reads.</summary>
     internal const int MaxSitemaps = 50;
@@ -176,74 +178,6 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         }
     }
 
-    /// <summary>
-    /// Fetches within the app's back-pressure: while the app asks to slow down, waits as it asks and
-    /// tries again, for at most <see cref="SiteWarmupOptions.MaxRateLimitWait"/> in all and never past
-    /// the deadline; a URL refused to the end is recorded as rate limited, not lost.
-    /// </summary>
-    private async Task<FetchResult> FetchAsync(CrawlRequest request, BackPressure pressure, CancellationToken cancellationToken)
-    {
-        var waited = TimeSpan.Zero;
-        var attempts = 0;
-        for (var refusals = 1; ; refusals++)
-        {
-            await pressure.EnterAsync(cancellationToken);
-            FetchResult response;
-            try
-            {
-                response = await fetcher.FetchAsync(request, cancellationToken);
-            }
-            finally
-            {
-                pressure.Exit();
-            }
-            attempts += response.Attempts;
-            if (!BackPressure.IsRefusal(response))
-            {
-                response.Attempts = attempts;
-                return response;
-            }
-            var (status, retryAfter) = (response.StatusCode, response.RetryAfter);
-            response.Dispose();
-            Progress.CountRateLimited();
-            if (pressure.GaveUp)
-            {
-                return RateLimited(status, attempts, waited);
-            }
-            var limit = pressure.Limit;
-            var pause = pressure.Refused(retryAfter, refusals);
-            if (pressure.Limit != limit || refusals == 1 && Progress.RateLimited == 1)
-            {
-                WarmupLog.RateLimited(logger, request.Url.AbsoluteUri, status, (long)pause.TotalMilliseconds, pressure.Limit);
-            }
-            if (waited + pause > options.MaxRateLimitWait)
-            {
-                pressure.GiveUp();
-                return RateLimited(status, attempts, waited);
-            }
-            try
-            {
-                await Task.Delay(pause, time, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                // The deadline (or the app stopping) during the wait: the URL was not warmed, and says so.
-                pressure.GiveUp();
-                return RateLimited(status, attempts, waited);
-            }
-            waited += pause;
-        }
-
-        FetchResult RateLimited(int? status, int attempts, TimeSpan waited) => new()
-        {
-            StatusCode = status,
-            Failure = FetchFailure.RateLimited,
-            Error = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"still refused after {attempts} tries and {waited.TotalSeconds:0.#} s of waiting"),
-            Attempts = attempts,
-        };
-    }
-
     private void FollowRedirect(CrawlRequest request, string? location, Frontier frontier)
     {
         if (LinkResolver.Resolve(request.Url, location) is not { } target)
@@ -260,51 +194,6 @@ internal sealed class Crawler(string registration, SiteWarmupOptions options, IF
         }
         frontier.Scope.TryAdmitHttpsRedirect(request.Url, target);
         Offer(frontier, request with { Url = target, Referrer = request.Url, RedirectHops = request.RedirectHops + 1 });
-    }
-
-    /// <summary>robots.txt: its sitemaps and, when respected, its Disallow rules; a sitemap: its pages and sitemaps.</summary>
-    private void ReadSitemap(CrawlRequest request, FetchResult response, Frontier frontier)
-    {
-        var sitemaps = new List<string>();
-        var pages = new List<string>();
-        try
-        {
-            if (request.Url.AbsolutePath == "/robots.txt")
-            {
-                var disallowed = new List<string>();
-                RobotsTxt.Read(System.Text.Encoding.UTF8.GetString(response.Body.Span), sitemaps, disallowed);
-                if (options.RespectRobotsTxt)
-                {
-                    frontier.Disallow(disallowed);
-                }
-                if (!options.DiscoverSitemaps)
-                {
-                    sitemaps.Clear();
-                }
-            }
-            else
-            {
-                SitemapReader.Read(response.Body, options.MaxParsedBytes, pages, sitemaps);
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            WarmupLog.ExtractionFailed(logger, request.Url.AbsoluteUri, ex);
-        }
-        foreach (var sitemap in sitemaps)
-        {
-            if (LinkResolver.Resolve(request.Url, sitemap) is { } url)
-            {
-                Offer(frontier, new CrawlRequest(url, UrlKind.Sitemap, 0, request.Url, IsEntry: false, RedirectHops: 0));
-            }
-        }
-        foreach (var page in pages)
-        {
-            if (LinkResolver.Resolve(request.Url, page) is { } url)
-            {
-                Offer(frontier, new CrawlRequest(url, UrlKind.Page, 0, request.Url, IsEntry: false, RedirectHops: 0));
-            }
-        }
     }
 
     private void Offer(Frontier frontier, CrawlRequest request)

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.IO.Enumeration;
 using System.Threading.Channels;
-using HealthChecks.Warmup.Reporting;
+using HealthChecks.Warmup.Discovery;
+using HealthChecks.Warmup.Model;
 
 namespace HealthChecks.Warmup.Crawling;
 

@@ -1,4 +1,4 @@
-using HealthChecks.Warmup.Crawling;
+using HealthChecks.Warmup.Model;
 
 namespace HealthChecks.Warmup.Discovery;
 

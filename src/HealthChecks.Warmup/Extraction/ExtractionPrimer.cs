@@ -1,5 +1,4 @@
 using System.Text;
-using HealthChecks.Warmup.Crawling;
 
 namespace HealthChecks.Warmup.Extraction;
 

@@ -1,6 +1,7 @@
 using System.Text;
-using HealthChecks.Warmup.Crawling;
+using HealthChecks.Warmup.Discovery;
 using HealthChecks.Warmup.Fetching;
+using HealthChecks.Warmup.Model;
 
 namespace HealthChecks.Warmup.Extraction;
 

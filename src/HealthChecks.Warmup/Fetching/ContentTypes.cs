@@ -28,11 +28,11 @@ internal static class ContentTypes
     /// Whether the body is kept for the crawler: successful HTML and CSS, any successful robots.txt or
     /// sitemap, a JavaScript module and a web app manifest.
     /// </summary>
-    public static bool IsKept(Crawling.CrawlRequest request, int statusCode, string? contentType) =>
+    public static bool IsKept(HealthChecks.Warmup.Model.CrawlRequest request, int statusCode, string? contentType) =>
         statusCode is >= 200 and < 300
-        && (request.Kind == Crawling.UrlKind.Sitemap || IsHtml(contentType) || IsCss(contentType)
-            || (request.ReadAs == Crawling.ReadAs.Module && IsJavaScript(contentType))
-            || (request.ReadAs == Crawling.ReadAs.Manifest && (IsJson(contentType) || MediaType(contentType).IsEmpty)));
+        && (request.Kind == HealthChecks.Warmup.Model.UrlKind.Sitemap || IsHtml(contentType) || IsCss(contentType)
+            || (request.ReadAs == HealthChecks.Warmup.Model.ReadAs.Module && IsJavaScript(contentType))
+            || (request.ReadAs == HealthChecks.Warmup.Model.ReadAs.Manifest && (IsJson(contentType) || MediaType(contentType).IsEmpty)));
 
     internal static ReadOnlySpan<char> MediaType(string? contentType)
     {

@@ -1,19 +1,6 @@
-namespace HealthChecks.Warmup.Fetching;
+using HealthChecks.Warmup.Model;
 
-/// <summary>Why a request produced no status code.</summary>
-internal enum FetchFailure
-{
-    None,
-    /// <summary>The request took longer than <see cref="SiteWarmupOptions.RequestTimeout"/>.</summary>
-    Timeout,
-    /// <summary>The request threw before a response could be made.</summary>
-    Exception,
-    /// <summary>
-    /// The app kept asking the warm-up to slow down (429, or 503 with Retry-After) until
-    /// <see cref="SiteWarmupOptions.MaxRateLimitWait"/> or the deadline: the URL was not warmed.
-    /// </summary>
-    RateLimited,
-}
+namespace HealthChecks.Warmup.Fetching;
 
 /// <summary>
 /// What one request answered: status, the headers the crawler reads, and the parsable body, which it
@@ -78,5 +65,5 @@ internal sealed class FetchResult : IDisposable
     public const string AcceptLanguage = "en-US,en;q=0.9";
 
     /// <summary>The Accept header a browser sends for a page, and for anything else.</summary>
-    public static string AcceptFor(Crawling.UrlKind kind) => kind == Crawling.UrlKind.Page ? "text/html,application/xhtml+xml,*/*;q=0.8" : "*/*";
+    public static string AcceptFor(HealthChecks.Warmup.Model.UrlKind kind) => kind == HealthChecks.Warmup.Model.UrlKind.Page ? "text/html,application/xhtml+xml,*/*;q=0.8" : "*/*";
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using HealthChecks.Warmup.Coordination;
+using HealthChecks.Warmup.Model;
 using HealthChecks.Warmup.Rules;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

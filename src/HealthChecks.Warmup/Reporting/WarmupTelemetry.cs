@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using HealthChecks.Warmup.Coordination;
-using HealthChecks.Warmup.Crawling;
-using HealthChecks.Warmup.Fetching;
+using System.Diagnostics;
+using HealthChecks.Warmup.Model;
 
 namespace HealthChecks.Warmup.Reporting;
 
@@ -18,7 +16,8 @@ internal sealed class WarmupTelemetry
 
     public static readonly ActivitySource ActivitySource = new(Name, typeof(WarmupTelemetry).Assembly.GetName().Version?.ToString());
 
-    private readonly ConcurrentDictionary<string, WarmupCoordinator> _coordinators = new(StringComparer.Ordinal);
+    // Each registration's current snapshot, read when a gauge is observed.
+    private readonly ConcurrentDictionary<string, Func<WarmupSnapshot>> _snapshots = new(StringComparer.Ordinal);
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _requestDuration;
     private readonly Histogram<double> _warmupDuration;
@@ -35,7 +34,8 @@ internal sealed class WarmupTelemetry
         meter.CreateObservableGauge("healthchecks.warmup.state", ObserveState, "{state}", "1 for the state each registration is in.");
     }
 
-    public void Track(WarmupCoordinator coordinator) => _coordinators[coordinator.Name] = coordinator;
+    /// <summary>Observes a registration's state and progress through <paramref name="snapshot"/>.</summary>
+    public void Track(string registration, Func<WarmupSnapshot> snapshot) => _snapshots[registration] = snapshot;
 
     public void RecordRequest(string registration, UrlOutcome outcome)
     {
@@ -94,14 +94,14 @@ internal sealed class WarmupTelemetry
     }
 
     private IEnumerable<Measurement<int>> Observe(Func<CrawlProgress, int> value) =>
-        _coordinators.Values
-            .Where(c => c.Snapshot.Progress is not null)
-            .Select(c => new Measurement<int>(value(c.Snapshot.Progress!), new KeyValuePair<string, object?>("healthchecks.warmup.registration", c.Name)));
+        _snapshots.Select(s => (Name: s.Key, Snapshot: s.Value()))
+            .Where(s => s.Snapshot.Progress is not null)
+            .Select(s => new Measurement<int>(value(s.Snapshot.Progress!), new KeyValuePair<string, object?>("healthchecks.warmup.registration", s.Name)));
 
     private IEnumerable<Measurement<int>> ObserveState() =>
-        _coordinators.Values.SelectMany(c => Enum.GetValues<WarmupState>().Select(state => new Measurement<int>(
-            c.Snapshot.State == state ? 1 : 0,
-            new KeyValuePair<string, object?>("healthchecks.warmup.registration", c.Name),
+        _snapshots.Select(s => (Name: s.Key, Snapshot: s.Value())).SelectMany(s => Enum.GetValues<WarmupState>().Select(state => new Measurement<int>(
+            s.Snapshot.State == state ? 1 : 0,
+            new KeyValuePair<string, object?>("healthchecks.warmup.registration", s.Name),
             new KeyValuePair<string, object?>("healthchecks.warmup.state", state.ToString().ToLowerInvariant()))));
 
     private static string Kind(UrlKind kind) => kind switch

@@ -1,5 +1,4 @@
-using HealthChecks.Warmup.Fetching;
-using HealthChecks.Warmup.Reporting;
+using HealthChecks.Warmup.Model;
 
 namespace HealthChecks.Warmup.Rules;
 

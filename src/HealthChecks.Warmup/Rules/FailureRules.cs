@@ -1,5 +1,4 @@
-using HealthChecks.Warmup.Fetching;
-using HealthChecks.Warmup.Reporting;
+using HealthChecks.Warmup.Model;
 
 namespace HealthChecks.Warmup.Rules;
 
@@ -15,7 +14,7 @@ internal static class FailureRules
 {
     public static bool IsFailure(UrlOutcome outcome, bool ignoreResourceServerErrors, bool judgeDiscovered = false)
     {
-        if (outcome.Kind == Crawling.UrlKind.HealthEndpoint)
+        if (outcome.Kind == HealthChecks.Warmup.Model.UrlKind.HealthEndpoint)
         {
             // A health endpoint answers for the app's health, which includes this warm-up.
             return false;
@@ -30,7 +29,7 @@ internal static class FailureRules
             // Not a verdict on the URL: the warm-up was not let through, so the site is not warm.
             return true;
         }
-        if (outcome.Kind == Crawling.UrlKind.Sitemap)
+        if (outcome.Kind == HealthChecks.Warmup.Model.UrlKind.Sitemap)
         {
             // robots.txt and sitemaps are optional: a broken one is logged, not a reason to stay cold.
             return false;
@@ -52,7 +51,7 @@ internal static class FailureRules
 
     /// <summary>Whether the outcome is a discovered endpoint's failure that is reported instead of judged.</summary>
     public static bool IsReportedOnly(UrlOutcome outcome, bool judgeDiscovered) =>
-        outcome.IsDiscovered && !judgeDiscovered && outcome.Kind == Crawling.UrlKind.Page && IsBroken(outcome)
+        outcome.IsDiscovered && !judgeDiscovered && outcome.Kind == HealthChecks.Warmup.Model.UrlKind.Page && IsBroken(outcome)
         && outcome.Failure != FetchFailure.RateLimited;
 
     public static List<UrlOutcome> Failures(WarmupReport report, bool ignoreResourceServerErrors, bool judgeDiscovered = false)

@@ -1,7 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using HealthChecks.Warmup.Benchmarks.Site;
-using HealthChecks.Warmup.Crawling;
+using HealthChecks.Warmup.Discovery;
 using HealthChecks.Warmup.Extraction;
 
 namespace HealthChecks.Warmup.Benchmarks.Micro;

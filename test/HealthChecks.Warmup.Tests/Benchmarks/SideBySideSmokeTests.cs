@@ -10,7 +10,6 @@ namespace HealthChecks.Warmup.Tests.Benchmarks;
 /// installed (.ci/run installs it where npm is there) — finds exactly the site's URL set.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
 public sealed class SideBySideSmokeTests
 {
     [Test]

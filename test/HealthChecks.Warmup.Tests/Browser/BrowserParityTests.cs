@@ -20,7 +20,6 @@ namespace HealthChecks.Warmup.Tests.Browser;
 /// really does, not what we think it does).
 /// </summary>
 [TestFixture]
-[NonParallelizable]
 [Category("Browser")]
 public sealed class BrowserParityTests
 {

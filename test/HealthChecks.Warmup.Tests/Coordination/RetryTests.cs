@@ -1,5 +1,5 @@
 using System.Net;
-using HealthChecks.Warmup.Coordination;
+using HealthChecks.Warmup.Reporting;
 using HealthChecks.Warmup.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -34,16 +34,20 @@ public sealed class RetryTests
         {
             await site.ProbeAsync(i % 2 == 0 ? "?force=yes" : "");
         }
+        // The backoff runs on the fake clock: short of it, no second attempt can start, however long it waits.
         time.Advance(TimeSpan.FromSeconds(9.9));
-        await Task.Delay(200);
         var waiting = await site.ProbeAsync();
         var requestsBeforeBackoff = site.CountOf("/");
 
-        while (site.Coordinator.Snapshot.State == WarmupState.Failed)
+        await Eventually.UntilAsync(() =>
         {
+            if (site.Coordinator.Snapshot.State != WarmupState.Failed)
+            {
+                return true;
+            }
             time.Advance(TimeSpan.FromMilliseconds(500));
-            await Task.Delay(10);
-        }
+            return false;
+        }, "the second attempt started once the backoff passed");
         var warm = await site.WaitForVerdictAsync();
 
         Assert.That(failed.Status, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
@@ -72,15 +76,25 @@ public sealed class RetryTests
         await site.StartAsync();
 
         var delays = new List<TimeSpan>();
-        while (site.Coordinator.Snapshot.State != WarmupState.Succeeded)
+        await Eventually.UntilAsync(() =>
         {
-            if (site.Coordinator.Snapshot is { State: WarmupState.Failed, NextAttemptAt: { } next } && delays.Count < site.Coordinator.Snapshot.Attempt)
+            var snapshot = site.Coordinator.Snapshot;
+            if (snapshot.State == WarmupState.Succeeded)
             {
-                delays.Add(next - time.GetUtcNow());
+                return true;
             }
-            time.Advance(TimeSpan.FromMilliseconds(500));
-            await Task.Delay(10);
-        }
+            // The clock moves only while an attempt waits for its backoff, never under a running attempt's
+            // requests (their time-outs run on the same clock).
+            if (snapshot is { State: WarmupState.Failed, NextAttemptAt: { } next })
+            {
+                if (delays.Count < snapshot.Attempt)
+                {
+                    delays.Add(next - time.GetUtcNow());
+                }
+                time.Advance(TimeSpan.FromMilliseconds(500));
+            }
+            return false;
+        }, "the third attempt succeeded");
 
         Assert.That(delays, Has.Count.EqualTo(2));
         Assert.That(delays[0], Is.InRange(TimeSpan.FromSeconds(9.5), TimeSpan.FromSeconds(12.5)));

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
 using HealthChecks.Warmup.Crawling;
+using HealthChecks.Warmup.Fetching;
 using HealthChecks.Warmup.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -162,7 +163,7 @@ public sealed class BackPressureTests
     {
         var now = new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero);
 
-        var wait = BackPressure.ParseRetryAfter(header, now);
+        var wait = RetryAfter.Parse(header, now);
 
         Assert.That(wait?.TotalMilliseconds, Is.EqualTo(expectedMs));
     }

@@ -1,7 +1,6 @@
 using System.Net;
 using HealthChecks.Warmup.Crawling;
-using HealthChecks.Warmup.Fetching;
-using HealthChecks.Warmup.Reporting;
+using HealthChecks.Warmup.Model;
 using HealthChecks.Warmup.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,3 +1,4 @@
+using HealthChecks.Warmup.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -153,12 +154,12 @@ public sealed class RegistrationTests
         await app.StartAsync();
         var service = app.Services.GetRequiredService<HealthCheckService>();
 
-        HealthReport report;
-        do
+        HealthReport report = null!;
+        await Eventually.UntilAsync(async () =>
         {
             report = await service.CheckHealthAsync();
-        }
-        while (report.Entries["site-warmup"].Data["state"] is "NotStarted" or "Warming");
+            return report.Entries["site-warmup"].Data["state"] is not ("NotStarted" or "Warming");
+        }, "the warm-up reached a verdict");
 
         Assert.That(report.Status, Is.EqualTo(HealthStatus.Degraded));
     }

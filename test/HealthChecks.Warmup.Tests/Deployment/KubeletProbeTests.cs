@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using HealthChecks.Warmup.Coordination;
+using HealthChecks.Warmup.Reporting;
 using HealthChecks.Warmup.Sample.Services;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,6 @@ namespace HealthChecks.Warmup.Tests.Deployment;
 /// has a 1 s timeout and succeeds on 200–399; the period is scaled down from 10 s to 100 ms.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
 public sealed class KubeletProbeTests
 {
     private const int FailureThreshold = 3;

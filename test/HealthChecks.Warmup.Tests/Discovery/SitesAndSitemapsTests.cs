@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Net;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using HealthChecks.Warmup.Tests.Support;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -211,7 +211,7 @@ public sealed class SitesAndSitemapsTests(WarmupTransport transport)
         await site.WaitForVerdictAsync();
         await Coordination.HealthSemanticsTests.WaitUntilAsync(() =>
             site.Services.GetRequiredService<HealthChecks.Warmup.Coordination.WarmupCoordinators>().Get("second-site").Snapshot.State
-                is HealthChecks.Warmup.Coordination.WarmupState.Failed);
+                is HealthChecks.Warmup.Reporting.WarmupState.Failed);
 
         var probe = await site.ProbeAsync();
         var entries = JsonDocument.Parse(probe.Json).RootElement.GetProperty("entries");

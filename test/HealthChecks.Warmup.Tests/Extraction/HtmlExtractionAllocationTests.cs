@@ -1,6 +1,5 @@
 using System.Text;
 using HealthChecks.Warmup.Benchmarks.Site;
-using HealthChecks.Warmup.Crawling;
 using HealthChecks.Warmup.Extraction;
 
 namespace HealthChecks.Warmup.Tests.Extraction;
@@ -16,7 +15,7 @@ public sealed class HtmlExtractionAllocationTests
     private static readonly Uri s_page = new("http://127.0.0.1:5000/docs/3/page-151.html");
 
     [Test]
-    public void A_page_allocates_less_than_its_own_size_once_warm()
+    public void APage_AllocatesLessThanItsOwnSize_OnceWarm()
     {
         var site = new DocsSite(2000);
         var pages = Enumerable.Range(100, 20).Select(i => Encoding.UTF8.GetBytes(site.Html(i))).ToArray();

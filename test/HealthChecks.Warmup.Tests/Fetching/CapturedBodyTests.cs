@@ -1,7 +1,7 @@
 using System.Text;
-using HealthChecks.Warmup.Crawling;
-using HealthChecks.Warmup.Fetching;
 using HealthChecks.Warmup.Fetching.InProcess;
+using HealthChecks.Warmup.Fetching;
+using HealthChecks.Warmup.Model;
 
 namespace HealthChecks.Warmup.Tests.Fetching;
 

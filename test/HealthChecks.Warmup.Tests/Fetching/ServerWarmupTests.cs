@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Security.Cryptography;
 using HealthChecks.UI.Client;
 using HealthChecks.Warmup.Coordination;
 using HealthChecks.Warmup.Fetching.Http;
+using HealthChecks.Warmup.Reporting;
 using HealthChecks.Warmup.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;

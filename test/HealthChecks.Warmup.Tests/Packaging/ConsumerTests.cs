@@ -8,7 +8,6 @@ namespace HealthChecks.Warmup.Tests.Packaging;
 /// folder, add <c>AddSiteWarmup()</c>, run it, and see 503 then 200.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
 [Category("Consumer")]
 public sealed class ConsumerTests
 {

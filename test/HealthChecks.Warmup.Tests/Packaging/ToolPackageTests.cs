@@ -10,7 +10,6 @@ namespace HealthChecks.Warmup.Tests.Packaging;
 /// every other platform; installed from a local folder it picks this machine's package and warms a site.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
 [Category("Consumer")]
 public sealed class ToolPackageTests
 {

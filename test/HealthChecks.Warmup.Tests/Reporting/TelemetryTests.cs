@@ -11,7 +11,6 @@ namespace HealthChecks.Warmup.Tests.Reporting;
 
 /// <summary>The HealthChecks.Warmup meter and activity source, read as an exporter would.</summary>
 [TestFixture]
-[NonParallelizable]
 public sealed class TelemetryTests
 {
     private static FixtureSite GatedSite(TaskCompletionSource gate, ConcurrentQueue<(ActivityTraceId Trace, ActivitySpanId Parent)>? requestActivities = null) => new FixtureSite()

@@ -1,6 +1,4 @@
-using HealthChecks.Warmup.Crawling;
-using HealthChecks.Warmup.Fetching;
-using HealthChecks.Warmup.Reporting;
+using HealthChecks.Warmup.Model;
 using HealthChecks.Warmup.Rules;
 
 namespace HealthChecks.Warmup.Tests.Rules;

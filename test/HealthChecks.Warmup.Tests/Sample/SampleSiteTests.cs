@@ -14,7 +14,6 @@ namespace HealthChecks.Warmup.Tests.Sample;
 /// Under WebApplicationFactory, on a real Kestrel and on TestServer.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
 public sealed class SampleSiteTests
 {
     private static readonly string[] s_expected =

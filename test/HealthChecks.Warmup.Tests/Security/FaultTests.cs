@@ -88,13 +88,12 @@ public sealed class FaultTests
         await host.StartAsync();
         var service = host.Services.GetRequiredService<HealthCheckService>();
 
-        HealthReport report;
-        do
+        HealthReport report = null!;
+        await Eventually.UntilAsync(async () =>
         {
-            await Task.Delay(10);
             report = await service.CheckHealthAsync();
-        }
-        while (report.Entries["site-warmup"].Data["state"] is not "Failed");
+            return report.Entries["site-warmup"].Data["state"] is "Failed";
+        }, "the warm-up failed");
         await host.StopAsync();
 
         var entry = report.Entries["site-warmup"];

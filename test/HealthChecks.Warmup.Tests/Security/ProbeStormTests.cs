@@ -10,7 +10,6 @@ namespace HealthChecks.Warmup.Tests.Security;
 /// give exactly one crawl and only 503 or 200. Latencies are printed, not asserted (machines are shared).
 /// </summary>
 [TestFixture]
-[NonParallelizable]
 public sealed class ProbeStormTests
 {
     [Test]

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using HealthChecks.UI.Client;
 using HealthChecks.Warmup.Coordination;
+using HealthChecks.Warmup.Reporting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;

@@ -13,7 +13,6 @@ namespace HealthChecks.Warmup.Tests.Templates;
 /// answered (<c>SEEN host path status warm-up?</c>): the app's own record of what the warm-up did.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
 [Category("Templates")]
 public sealed partial class ProductionConfigTests
 {

@@ -14,7 +14,6 @@ namespace HealthChecks.Warmup.Tests.Templates;
 /// the library learns that a new ASP.NET Core changed what apps look like.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
 [Category("Templates")]
 public sealed partial class TemplateAppTests
 {

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using HealthChecks.Warmup.Crawling;
+using HealthChecks.Warmup.Model;
 using Polly.Timeout;
 
 namespace HealthChecks.Warmup.Fetching.Http;

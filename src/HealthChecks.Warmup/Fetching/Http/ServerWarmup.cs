@@ -1,10 +1,9 @@
 using System.Buffers;
-using System.Net;
 using System.Net.Http.Headers;
-using HealthChecks.Warmup.Crawling;
-using HealthChecks.Warmup.Reporting;
-using Microsoft.AspNetCore.Hosting.Server;
+using System.Net;
+using HealthChecks.Warmup.Model;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
 
 namespace HealthChecks.Warmup.Fetching.Http;
 
@@ -14,7 +13,7 @@ namespace HealthChecks.Warmup.Fetching.Http;
 /// sending a file, the compressed variant browsers ask for) is still cold for the first visitor. A few
 /// real requests to the app's own bound addresses — loopback, or the machine's own address it is bound
 /// to, never anything else — compile it: the entry page and the repeat pass's URLs (one through each
-/// folder the crawl reached, see <see cref="RepeatPass"/>), compressed; the first resource once more
+/// folder the crawl reached, chosen by the repeat pass), compressed; the first resource once more
 /// uncompressed, and once with the validators it came with (<c>If-None-Match</c>, <c>If-Modified-Since</c>),
 /// as a browser asks again for what it cached: the not-modified path, which the first visitor's second
 /// page took cold (12 ms for each of the first two stylesheets of a fresh mvc app). Bounded in number and time; judged like resources (a 5xx or an error fails the

@@ -1,7 +1,7 @@
 using System.Net;
-using HealthChecks.Warmup.Crawling;
-using Microsoft.AspNetCore.Http;
+using HealthChecks.Warmup.Model;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
 namespace HealthChecks.Warmup.Fetching.InProcess;
@@ -116,7 +116,7 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
     private static FetchResult Answer(InProcessResponse response, SiteWarmupRequestFeature marker, CapturedBody? captured, Exception? brokenBy, TimeProvider time) => new()
     {
         StatusCode = response.StatusCode,
-        RetryAfter = Crawling.BackPressure.ParseRetryAfter(response.Headers.RetryAfter, time.GetUtcNow()),
+        RetryAfter = RetryAfter.Parse(response.Headers.RetryAfter, time.GetUtcNow()),
         ContentType = response.Headers.ContentType,
         Location = response.Headers.Location,
         LinkHeader = response.Headers.Link is { Count: > 0 } link ? link.ToString() : null,

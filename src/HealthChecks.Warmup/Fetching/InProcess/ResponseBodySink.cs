@@ -17,7 +17,7 @@ namespace HealthChecks.Warmup.Fetching.InProcess;
 /// app's next write with its <c>RequestAborted</c> token throws, and a fast writer cannot run to the end
 /// before the crawler's continuation gets a thread.
 /// </remarks>
-internal sealed class ResponseBodySink(InProcessResponse response, int maxCapturedBytes, Crawling.CrawlRequest request, IHttpBodyControlFeature bodyControl, IHttpRequestLifetimeFeature lifetime, TimeProvider time) : Stream
+internal sealed class ResponseBodySink(InProcessResponse response, int maxCapturedBytes, HealthChecks.Warmup.Model.CrawlRequest request, IHttpBodyControlFeature bodyControl, IHttpRequestLifetimeFeature lifetime, TimeProvider time) : Stream
 {
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _nonDocumentStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,4 +1,4 @@
-namespace HealthChecks.Warmup.Crawling;
+namespace HealthChecks.Warmup.Discovery;
 
 /// <summary>Turns a URL as written in markup into an absolute, normalised URL.</summary>
 internal static class LinkResolver

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using HealthChecks.Warmup.Discovery;
 
-namespace HealthChecks.Warmup.Crawling;
+namespace HealthChecks.Warmup.Extraction;
 
 /// <summary>
 /// The import maps of one crawl's pages: what a module's bare specifier (<c>import "app"</c>) resolves to.

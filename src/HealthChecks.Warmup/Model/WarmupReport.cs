@@ -1,4 +1,4 @@
-namespace HealthChecks.Warmup.Reporting;
+namespace HealthChecks.Warmup.Model;
 
 /// <summary>The record of one finished warm-up attempt.</summary>
 internal sealed class WarmupReport(int attempt, Uri origin, TimeSpan duration, CrawlProgress counts, IReadOnlyList<UrlOutcome> outcomes)

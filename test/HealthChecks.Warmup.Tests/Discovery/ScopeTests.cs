@@ -1,6 +1,6 @@
-using HealthChecks.Warmup.Crawling;
+using HealthChecks.Warmup.Discovery;
 
-namespace HealthChecks.Warmup.Tests.Crawling;
+namespace HealthChecks.Warmup.Tests.Discovery;
 
 [TestFixture]
 public sealed class ScopeTests

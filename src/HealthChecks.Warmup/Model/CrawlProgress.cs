@@ -1,6 +1,5 @@
-using HealthChecks.Warmup.Fetching;
 
-namespace HealthChecks.Warmup.Reporting;
+namespace HealthChecks.Warmup.Model;
 
 /// <summary>
 /// Live counters of one warm-up, updated by the frontier and the workers and read by probes at any
@@ -90,12 +89,12 @@ internal sealed class CrawlProgress
 
     public void CountDone(UrlOutcome outcome)
     {
-        if (outcome.Kind == Crawling.UrlKind.Sitemap)
+        if (outcome.Kind == HealthChecks.Warmup.Model.UrlKind.Sitemap)
         {
             // A site without a sitemap is no broken link.
             Interlocked.Increment(ref _sitemaps);
         }
-        else if (outcome.Kind == Crawling.UrlKind.HealthEndpoint)
+        else if (outcome.Kind == HealthChecks.Warmup.Model.UrlKind.HealthEndpoint)
         {
             Interlocked.Increment(ref _healthEndpoints);
         }

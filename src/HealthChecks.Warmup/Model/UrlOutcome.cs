@@ -1,7 +1,5 @@
-using HealthChecks.Warmup.Crawling;
-using HealthChecks.Warmup.Fetching;
 
-namespace HealthChecks.Warmup.Reporting;
+namespace HealthChecks.Warmup.Model;
 
 /// <summary>
 /// What happened to one requested URL. URLs are kept as their absolute strings (the very instances the

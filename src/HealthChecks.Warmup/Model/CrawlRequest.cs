@@ -1,4 +1,4 @@
-namespace HealthChecks.Warmup.Crawling;
+namespace HealthChecks.Warmup.Model;
 
 /// <summary>Whether a URL was reached as a page (a link) or as a resource of a page or stylesheet.</summary>
 internal enum UrlKind

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using HealthChecks.Warmup.Discovery;
 
-namespace HealthChecks.Warmup.Crawling;
+namespace HealthChecks.Warmup.Extraction;
 
 /// <summary>
 /// What references resolved to, remembered for one crawl: the navigation every page repeats becomes a

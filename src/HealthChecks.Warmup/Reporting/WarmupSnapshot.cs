@@ -1,6 +1,6 @@
-using HealthChecks.Warmup.Reporting;
+using HealthChecks.Warmup.Model;
 
-namespace HealthChecks.Warmup.Coordination;
+namespace HealthChecks.Warmup.Reporting;
 
 /// <summary>Where a registration's warm-up stands.</summary>
 internal enum WarmupState

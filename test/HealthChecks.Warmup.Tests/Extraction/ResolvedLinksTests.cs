@@ -1,6 +1,7 @@
-using HealthChecks.Warmup.Crawling;
+using HealthChecks.Warmup.Extraction;
 
-namespace HealthChecks.Warmup.Tests.Crawling;
+
+namespace HealthChecks.Warmup.Tests.Extraction;
 
 [TestFixture]
 public sealed class ResolvedLinksTests
@@ -8,7 +9,7 @@ public sealed class ResolvedLinksTests
     private static readonly Uri s_origin = new("http://127.0.0.1:5000/");
 
     [Test]
-    public void Remembers_at_most_its_capacity_and_still_answers_beyond_it()
+    public void RemembersAtMostItsCapacity_AndStillAnswersBeyondIt()
     {
         var resolved = new ResolvedLinks(s_origin);
         var page = new Uri(s_origin, "/docs/a/page.html");
@@ -21,7 +22,7 @@ public sealed class ResolvedLinksTests
     }
 
     [Test]
-    public void Relative_references_depend_on_the_page_and_are_not_remembered()
+    public void RelativeReferences_DependOnThePage_AndAreNotRemembered()
     {
         var resolved = new ResolvedLinks(s_origin);
         Assert.Multiple(() =>
@@ -33,7 +34,7 @@ public sealed class ResolvedLinksTests
     }
 
     [Test]
-    public void Root_relative_references_on_another_origin_resolve_there()
+    public void RootRelativeReferences_OnAnotherOrigin_ResolveThere()
     {
         var resolved = new ResolvedLinks(s_origin);
         var other = new Uri("http://127.0.0.2:5000/x.html");

@@ -1,4 +1,4 @@
-namespace HealthChecks.Warmup.Crawling;
+namespace HealthChecks.Warmup.Discovery;
 
 /// <summary>
 /// Another name of a site in scope, whose links are moved onto it: an exact origin (the address the app
