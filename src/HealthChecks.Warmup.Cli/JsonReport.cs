@@ -55,12 +55,12 @@ internal sealed record JsonUrl(string Url, string Kind, int Depth, bool Entry, s
 {
     public static JsonUrl From(UrlOutcome outcome) => new(
         outcome.Url,
-        outcome.Kind == HealthChecks.Warmup.Model.UrlKind.Page ? "page" : "resource",
+        outcome.Kind == UrlKind.Page ? "page" : "resource",
         outcome.Depth,
         outcome.IsEntry,
         outcome.Referrer,
         outcome.StatusCode,
-        outcome.Failure == HealthChecks.Warmup.Model.FetchFailure.None ? outcome.Error : outcome.Result,
+        outcome.Failure == FetchFailure.None ? outcome.Error : outcome.Result,
         (long)outcome.Duration.TotalMilliseconds,
         outcome.Attempts);
 }

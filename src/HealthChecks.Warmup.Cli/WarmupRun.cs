@@ -36,7 +36,8 @@ internal static class WarmupRun
         var time = TimeProvider.System;
         var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient(WarmupHttpClient.Name(Registration));
         var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("dotnet-warmup");
-        var crawler = new Crawler(Registration, options, new HttpFetcher(client, options, time), time, logger);
+        var fetcher = new HttpFetcher(client, options, time);
+        var crawler = new Crawler(Registration, options, fetcher, time, logger);
         var origin = SiteScope.OriginOf(options.BaseAddress!);
         var (scope, seeds) = await WarmupSeeds.DiscoverAsync(Registration, SiteAddress.Of(origin), options, [], endpoints: null, cancellationToken);
 
@@ -77,7 +78,10 @@ internal static class WarmupRun
                 }
             }
         }
-        var report = await crawl;
+        var crawled = await crawl;
+        var crawledAt = time.GetTimestamp();
+        // As the health check does: what the site's routing compiles on a second request.
+        var report = await RepeatPass.AfterCrawlAsync(Registration, crawled, crawledAt, RepeatPass.Targets(crawled.Outcomes), fetcher, options, time, logger, cancellationToken);
         WriteSummary(console, report, options);
         return new RunResult(report, startedAt);
     }

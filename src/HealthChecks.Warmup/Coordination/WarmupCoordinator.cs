@@ -9,14 +9,12 @@ using HealthChecks.Warmup.Rules;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Polly.Retry;
-using Polly;
 
 namespace HealthChecks.Warmup.Coordination;
 
 /// <summary>
 /// Owns one registration's warm-up: runs one attempt at a time, retries a failed one after an
-/// exponential backoff (Polly), and latches success. Probes only read <see cref="Snapshot"/>.
+/// exponential backoff with jitter, and latches success. Probes only read <see cref="Snapshot"/>.
 /// </summary>
 internal sealed class WarmupCoordinator(
     string name,
@@ -27,6 +25,7 @@ internal sealed class WarmupCoordinator(
     IHttpClientFactory httpClientFactory,
     WarmupTelemetry telemetry,
     TimeProvider time,
+    Func<double> jitter,
     ILogger<WarmupCoordinator> logger)
 {
     private WarmupSnapshot _snapshot = WarmupSnapshot.Initial;
@@ -43,8 +42,6 @@ internal sealed class WarmupCoordinator(
     {
         try
         {
-            // The first attempt runs before the retry pipeline exists: building and compiling it costs
-            // tens of milliseconds in a fresh process, on the way to ready, and most sites need no retry.
             var first = await AttemptAsync(stopping);
             if (first.State == WarmupState.Failed)
             {
@@ -62,42 +59,30 @@ internal sealed class WarmupCoordinator(
     }
 
     /// <summary>
-    /// Retries after <paramref name="firstFailure"/> until an attempt succeeds. Polly's first execution
-    /// hands back the failure already known, so its delays, retry log and NextAttemptAt follow from it
-    /// as from any other failure.
+    /// Retries after <paramref name="failure"/> until an attempt succeeds: each failure waits its backoff
+    /// (on the app's clock), published as NextAttemptAt and logged, then tries again.
     /// </summary>
-    private async Task RetryAsync(WarmupSnapshot firstFailure, CancellationToken stopping)
+    private async Task RetryAsync(WarmupSnapshot failure, CancellationToken stopping)
     {
-        WarmupSnapshot? known = firstFailure;
-        await RetryPipeline().ExecuteAsync(
-            cancellationToken => Interlocked.Exchange(ref known, null) is { } failure ? ValueTask.FromResult(failure) : AttemptAsync(cancellationToken),
-            stopping);
+        for (var failures = 1; failure.State == WarmupState.Failed; failures++)
+        {
+            var delay = RetryDelay(options, failures - 1, jitter());
+            Publish(Snapshot with { NextAttemptAt = time.GetUtcNow() + delay });
+            WarmupLog.RetryScheduled(logger, Name, (long)delay.TotalMilliseconds, failures + 1);
+            await Task.Delay(delay, time, stopping);
+            failure = await AttemptAsync(stopping);
+        }
     }
 
-    private ResiliencePipeline<WarmupSnapshot> RetryPipeline() =>
-        new ResiliencePipelineBuilder<WarmupSnapshot> { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions<WarmupSnapshot>
-            {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.State == WarmupState.Failed),
-                MaxRetryAttempts = int.MaxValue,
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(RetryDelay(args.AttemptNumber)),
-                OnRetry = args =>
-                {
-                    Publish(Snapshot with { NextAttemptAt = time.GetUtcNow() + args.RetryDelay });
-                    WarmupLog.RetryScheduled(logger, Name, (long)args.RetryDelay.TotalMilliseconds, args.AttemptNumber + 2);
-                    return default;
-                },
-            })
-            .Build();
-
     /// <summary>
-    /// RetryDelay doubled for each failure so far, plus up to a quarter of jitter so that many instances
-    /// failing together do not retry in step; never less than RetryDelay, never more than MaxRetryDelay.
+    /// RetryDelay doubled for each failure so far, plus up to a quarter of it as jitter (<paramref name="jitter"/>,
+    /// from 0 to 1) so that many instances failing together do not retry in step; never less than
+    /// RetryDelay, never more than MaxRetryDelay.
     /// </summary>
-    internal TimeSpan RetryDelay(int failuresBefore)
+    internal static TimeSpan RetryDelay(SiteWarmupOptions options, int failuresBefore, double jitter)
     {
         var exponential = options.RetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failuresBefore, 30));
-        var jittered = exponential * (1 + (Random.Shared.NextDouble() / 4));
+        var jittered = exponential * (1 + (Math.Clamp(jitter, 0, 1) / 4));
         return TimeSpan.FromMilliseconds(Math.Min(jittered, options.MaxRetryDelay.TotalMilliseconds));
     }
 
@@ -164,6 +149,7 @@ internal sealed class WarmupCoordinator(
         WarmupLog.WarmupStarted(logger, Name, attempt, seeds.Count, origin);
         using var span = WarmupTelemetry.StartAttempt(Name, attempt, origin);
         var report = await crawler.RunAsync(attempt, scope, seeds, stopping);
+        var crawled = time.GetTimestamp();
         string? serverWarmup = null;
         if (Succeeded(report))
         {
@@ -174,11 +160,7 @@ internal sealed class WarmupCoordinator(
             {
                 (report, serverWarmup) = await WarmServerAsync(report, origin, repeat, stopping);
             }
-            // Not when the app asked the crawl to slow down: the repeat pass is worth no refusal.
-            if (options.RepeatRequests && report.Counts.RateLimited == 0 && Succeeded(report))
-            {
-                report = await RepeatAsync(report, fetcher, repeat, stopping);
-            }
+            report = await RepeatPass.AfterCrawlAsync(Name, report, crawled, repeat, fetcher, options, time, logger, stopping);
         }
         var judged = Judge(report, address) with { ServerWarmup = serverWarmup };
         WarmupTelemetry.EndAttempt(span, report, judged.Failures);
@@ -188,22 +170,6 @@ internal sealed class WarmupCoordinator(
 
     private bool Succeeded(WarmupReport report) =>
         FailureRules.Failures(report, options.IgnoreResourceServerErrors, options.JudgeDiscoveredEndpoints).Count == 0;
-
-    /// <summary>
-    /// What compiles only on a second request through a route, after a crawl that succeeded: judged with
-    /// the crawl's outcomes, not counted with them (the counts are the site's URLs).
-    /// </summary>
-    private async Task<WarmupReport> RepeatAsync(WarmupReport report, IFetcher fetcher, IReadOnlyList<UrlOutcome> targets, CancellationToken stopping)
-    {
-        if (targets.Count == 0)
-        {
-            return report;
-        }
-        var started = time.GetTimestamp();
-        var outcomes = await RepeatPass.RunAsync(fetcher, targets, options.EffectiveMaxConcurrency, time, stopping);
-        WarmupLog.Repeated(logger, Name, outcomes.Count, (long)time.GetElapsedTime(started).TotalMilliseconds);
-        return new WarmupReport(report.Attempt, report.Origin, report.Duration + time.GetElapsedTime(started), report.Counts, [.. report.Outcomes, .. outcomes]);
-    }
 
     /// <summary>The server's own path, after a crawl that succeeded: its outcomes are judged with the crawl's.</summary>
     private async Task<(WarmupReport Report, string Summary)> WarmServerAsync(WarmupReport report, Uri origin, IReadOnlyList<UrlOutcome> repeat, CancellationToken stopping)

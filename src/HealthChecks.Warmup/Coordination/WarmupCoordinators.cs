@@ -30,7 +30,13 @@ internal sealed class WarmupCoordinators(IServiceProvider services, IOptions<War
         services.GetRequiredService<IHttpClientFactory>(),
         services.GetRequiredService<WarmupTelemetry>(),
         services.GetRequiredService<TimeProvider>(),
+        Jitter,
         services.GetRequiredService<ILogger<WarmupCoordinator>>())), services);
+
+    /// <summary>The retry backoff's jitter: the library's one random source, handed to each coordinator.</summary>
+#pragma warning disable RS0030 // Banned API: here, and only here, the shared random source is chosen.
+    private static double Jitter() => Random.Shared.NextDouble();
+#pragma warning restore RS0030
 
     private static WarmupCoordinator Tracked(IServiceProvider services, WarmupCoordinator coordinator)
     {

@@ -231,7 +231,7 @@ internal sealed partial class Crawler(string registration, SiteWarmupOptions opt
         {
             WarmupLog.HealthEndpointReached(logger, _detail, outcome.Url, outcome.StatusCode, outcome.Referrer);
         }
-        else if (outcome.IsSpeculative && (outcome.Failure is not (FetchFailure.None or FetchFailure.RateLimited) || outcome.StatusCode >= 400))
+        else if (outcome.IsSpeculative && outcome.IsMiss)
         {
             WarmupLog.GuessMissed(logger, _detail, outcome.Url, outcome.Result, outcome.Referrer);
         }
@@ -239,11 +239,11 @@ internal sealed partial class Crawler(string registration, SiteWarmupOptions opt
         {
             WarmupLog.DiscoveredEndpointFailed(logger, outcome.Url, outcome.Result);
         }
-        else if (outcome.Failure != FetchFailure.None || outcome.StatusCode >= 500)
+        else if (outcome.IsBroken)
         {
             WarmupLog.UrlFailed(logger, outcome.Kind, outcome.Url, outcome.StatusCode, outcome.Error ?? outcome.Failure.ToString(), outcome.Referrer);
         }
-        else if (outcome.StatusCode >= 400)
+        else if (outcome.Class == OutcomeClass.ClientError)
         {
             WarmupLog.UrlClientError(logger, _detail, outcome.Kind, outcome.Url, outcome.StatusCode, outcome.Referrer);
         }

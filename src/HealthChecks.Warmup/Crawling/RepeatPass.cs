@@ -1,5 +1,8 @@
 using HealthChecks.Warmup.Fetching;
 using HealthChecks.Warmup.Model;
+using HealthChecks.Warmup.Reporting;
+using HealthChecks.Warmup.Rules;
+using Microsoft.Extensions.Logging;
 
 namespace HealthChecks.Warmup.Crawling;
 
@@ -18,6 +21,15 @@ internal static class RepeatPass
 {
     /// <summary>The most URLs requested once more.</summary>
     public const int MaxUrls = 32;
+
+    /// <summary>
+    /// How long after the crawl's end the repeat pass starts at the earliest. A folder's jump table is
+    /// generated on the thread pool after its first request; a repeat before it is ready compiles nothing,
+    /// and the visitor after it pays. Measured: with no wait, a visitor's request compiled the table in a
+    /// full test run on the 2-core machine (RouteJumpTableTests); in-process the server warm-up's requests
+    /// usually take this long anyway.
+    /// </summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The whole repeat pass's time limit.</summary>
     public static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(10);
@@ -63,6 +75,31 @@ internal static class RepeatPass
             }
         }
         return [.. targets.OrderBy(t => t.Index).Select(t => t.Outcome)];
+    }
+
+    /// <summary>
+    /// After a crawl that succeeded, in both transports and in <c>dotnet-warmup</c>: <paramref name="targets"/>
+    /// requested once more, their outcomes added to the report's (judged with the crawl's, not counted:
+    /// the counts are the site's URLs). Not when <see cref="SiteWarmupOptions.RepeatRequests"/> is off, the
+    /// crawl failed, or the app asked it to slow down (the repeat pass is worth no refusal).
+    /// </summary>
+    public static async Task<WarmupReport> AfterCrawlAsync(string registration, WarmupReport report, long crawled, IReadOnlyList<UrlOutcome> targets,
+        IFetcher fetcher, SiteWarmupOptions options, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (!options.RepeatRequests || targets.Count == 0 || report.Counts.RateLimited > 0
+            || FailureRules.Failures(report, options.IgnoreResourceServerErrors, options.JudgeDiscoveredEndpoints).Count > 0)
+        {
+            return report;
+        }
+        var started = time.GetTimestamp();
+        if (Settle - time.GetElapsedTime(crawled) is { Ticks: > 0 } wait)
+        {
+            await Task.Delay(wait, time, cancellationToken);
+        }
+        var outcomes = await RunAsync(fetcher, targets, options.EffectiveMaxConcurrency, time, cancellationToken);
+        var elapsed = time.GetElapsedTime(started);
+        WarmupLog.Repeated(logger, registration, outcomes.Count, (long)elapsed.TotalMilliseconds);
+        return new WarmupReport(report.Attempt, report.Origin, report.Duration + elapsed, report.Counts, [.. report.Outcomes, .. outcomes]);
     }
 
     /// <summary>Requests <paramref name="targets"/> once more; their outcomes, to judge.</summary>

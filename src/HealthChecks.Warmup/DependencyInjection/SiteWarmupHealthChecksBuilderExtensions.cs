@@ -1,5 +1,6 @@
 using HealthChecks.Warmup;
 using HealthChecks.Warmup.Coordination;
+using HealthChecks.Warmup.DependencyInjection;
 using HealthChecks.Warmup.Extraction;
 using HealthChecks.Warmup.Fetching.InProcess;
 using Microsoft.AspNetCore.Hosting;
@@ -42,6 +43,12 @@ public static class SiteWarmupHealthChecksBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
 
         var services = builder.Services;
+        if (services.Any(d => d.ServiceType == typeof(SiteWarmupName) && d.ImplementationInstance is SiteWarmupName added && added.Name == name))
+        {
+            throw new InvalidOperationException(
+                $"AddSiteWarmup was already called with the name '{name}': give each site warm-up its own name, AddSiteWarmup(name: \"...\"), and its own configuration section, HealthChecks:SiteWarmup:{{name}}.");
+        }
+        services.AddSingleton(new SiteWarmupName(name));
         AddInProcessTransport(services);
         services.AddHttpContextAccessor();
         services.TryAddSingleton(TimeProvider.System);

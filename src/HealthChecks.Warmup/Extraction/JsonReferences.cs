@@ -1,3 +1,4 @@
+using HealthChecks.Warmup.Discovery;
 using System.Text.Json;
 
 namespace HealthChecks.Warmup.Extraction;
@@ -15,7 +16,7 @@ internal static class JsonReferences
     /// <c>&lt;script type="importmap"&gt;</c>: its <c>imports</c>, then each of its <c>scopes</c> (merged: a
     /// specifier keeps its first mapping), resolved against <paramref name="baseUrl"/> into <paramref name="maps"/>.
     /// </summary>
-    public static void ImportMap(string json, Uri baseUrl, HealthChecks.Warmup.Extraction.ImportMaps maps) => Read(json, root =>
+    public static void ImportMap(string json, Uri baseUrl, ImportMaps maps) => Read(json, root =>
     {
         Map(root, "imports", baseUrl, maps);
         if (root.TryGetProperty("scopes", out var scopes) && scopes.ValueKind == JsonValueKind.Object)
@@ -27,14 +28,14 @@ internal static class JsonReferences
         }
     });
 
-    private static void Map(JsonElement owner, string? name, Uri baseUrl, HealthChecks.Warmup.Extraction.ImportMaps maps)
+    private static void Map(JsonElement owner, string? name, Uri baseUrl, ImportMaps maps)
     {
         var map = owner;
         if ((name is null || owner.TryGetProperty(name, out map)) && map.ValueKind == JsonValueKind.Object)
         {
             foreach (var entry in map.EnumerateObject())
             {
-                if (entry.Value.ValueKind == JsonValueKind.String && HealthChecks.Warmup.Discovery.LinkResolver.Resolve(baseUrl, entry.Value.GetString()) is { } url)
+                if (entry.Value.ValueKind == JsonValueKind.String && LinkResolver.Resolve(baseUrl, entry.Value.GetString()) is { } url)
                 {
                     maps.Add(entry.Name, url);
                 }

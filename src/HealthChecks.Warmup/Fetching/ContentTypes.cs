@@ -1,3 +1,5 @@
+using HealthChecks.Warmup.Model;
+
 namespace HealthChecks.Warmup.Fetching;
 
 /// <summary>Which responses the crawler parses for more URLs.</summary>
@@ -28,11 +30,11 @@ internal static class ContentTypes
     /// Whether the body is kept for the crawler: successful HTML and CSS, any successful robots.txt or
     /// sitemap, a JavaScript module and a web app manifest.
     /// </summary>
-    public static bool IsKept(HealthChecks.Warmup.Model.CrawlRequest request, int statusCode, string? contentType) =>
+    public static bool IsKept(CrawlRequest request, int statusCode, string? contentType) =>
         statusCode is >= 200 and < 300
-        && (request.Kind == HealthChecks.Warmup.Model.UrlKind.Sitemap || IsHtml(contentType) || IsCss(contentType)
-            || (request.ReadAs == HealthChecks.Warmup.Model.ReadAs.Module && IsJavaScript(contentType))
-            || (request.ReadAs == HealthChecks.Warmup.Model.ReadAs.Manifest && (IsJson(contentType) || MediaType(contentType).IsEmpty)));
+        && (request.Kind == UrlKind.Sitemap || IsHtml(contentType) || IsCss(contentType)
+            || (request.ReadAs == ReadAs.Module && IsJavaScript(contentType))
+            || (request.ReadAs == ReadAs.Manifest && (IsJson(contentType) || MediaType(contentType).IsEmpty)));
 
     internal static ReadOnlySpan<char> MediaType(string? contentType)
     {

@@ -65,5 +65,5 @@ internal sealed class FetchResult : IDisposable
     public const string AcceptLanguage = "en-US,en;q=0.9";
 
     /// <summary>The Accept header a browser sends for a page, and for anything else.</summary>
-    public static string AcceptFor(HealthChecks.Warmup.Model.UrlKind kind) => kind == HealthChecks.Warmup.Model.UrlKind.Page ? "text/html,application/xhtml+xml,*/*;q=0.8" : "*/*";
+    public static string AcceptFor(UrlKind kind) => kind == UrlKind.Page ? "text/html,application/xhtml+xml,*/*;q=0.8" : "*/*";
 }

@@ -89,38 +89,40 @@ internal sealed class CrawlProgress
 
     public void CountDone(UrlOutcome outcome)
     {
-        if (outcome.Kind == HealthChecks.Warmup.Model.UrlKind.Sitemap)
+        if (outcome.Kind == UrlKind.Sitemap)
         {
             // A site without a sitemap is no broken link.
             Interlocked.Increment(ref _sitemaps);
         }
-        else if (outcome.Kind == HealthChecks.Warmup.Model.UrlKind.HealthEndpoint)
+        else if (outcome.Kind == UrlKind.HealthEndpoint)
         {
             Interlocked.Increment(ref _healthEndpoints);
         }
         else if (outcome.IsSpeculative && outcome.Failure != FetchFailure.RateLimited)
         {
             Interlocked.Increment(ref _guesses);
-            if (outcome.Failure != FetchFailure.None || outcome.StatusCode is null or >= 400)
+            if (outcome.IsMiss)
             {
                 Interlocked.Increment(ref _guessesMissed);
             }
         }
-        else if (outcome.Failure != FetchFailure.None)
-        {
-            Interlocked.Increment(ref _errors);
-        }
-        else if (outcome.StatusCode >= 500)
-        {
-            Interlocked.Increment(ref _serverErrors);
-        }
-        else if (outcome.StatusCode >= 400)
-        {
-            Interlocked.Increment(ref _clientErrors);
-        }
         else
         {
-            Interlocked.Increment(ref _succeeded);
+            switch (outcome.Class)
+            {
+                case OutcomeClass.Error:
+                    Interlocked.Increment(ref _errors);
+                    break;
+                case OutcomeClass.ServerError:
+                    Interlocked.Increment(ref _serverErrors);
+                    break;
+                case OutcomeClass.ClientError:
+                    Interlocked.Increment(ref _clientErrors);
+                    break;
+                default:
+                    Interlocked.Increment(ref _succeeded);
+                    break;
+            }
         }
         Interlocked.Increment(ref _done);
     }

@@ -1,6 +1,21 @@
 
 namespace HealthChecks.Warmup.Model;
 
+/// <summary>What a request came to: a status class, or no answer.</summary>
+internal enum OutcomeClass
+{
+    /// <summary>2xx (and 1xx).</summary>
+    Ok,
+    /// <summary>3xx.</summary>
+    Redirect,
+    /// <summary>4xx.</summary>
+    ClientError,
+    /// <summary>5xx.</summary>
+    ServerError,
+    /// <summary>No status: a time-out, an exception, or the app's rate limiting to the end.</summary>
+    Error,
+}
+
 /// <summary>
 /// What happened to one requested URL. URLs are kept as their absolute strings (the very instances the
 /// frontier's visited set holds), not as <see cref="Uri"/>s: a warm-up keeps one outcome per URL until
@@ -20,6 +35,19 @@ internal sealed record UrlOutcome(
     bool IsDiscovered = false,
     bool IsSpeculative = false)
 {
+    /// <summary>What the outcome was, in the one reading the rules, the counts, telemetry and the logs share.</summary>
+    public OutcomeClass Class => Failure != FetchFailure.None || StatusCode is not { } status ? OutcomeClass.Error
+        : status >= 500 ? OutcomeClass.ServerError
+        : status >= 400 ? OutcomeClass.ClientError
+        : status >= 300 ? OutcomeClass.Redirect
+        : OutcomeClass.Ok;
+
+    /// <summary>A 5xx, an exception, a time-out or no status at all.</summary>
+    public bool IsBroken => Class is OutcomeClass.Error or OutcomeClass.ServerError;
+
+    /// <summary>Anything but an answer: a 4xx, a 5xx, an exception, a time-out.</summary>
+    public bool IsMiss => Class is not (OutcomeClass.Ok or OutcomeClass.Redirect);
+
     /// <summary>A short line for descriptions and logs: <c>http://h/x → 500 (from http://h/)</c>.</summary>
     public string Describe()
     {

@@ -31,13 +31,13 @@ internal static partial class WarmupLog
     public static partial void LimitReached(ILogger logger, string registration, WarmupLimits limit);
 
     [LoggerMessage(EventId = 10, Message = "{Kind} {Url} answered {Status} in {DurationMs} ms (from {Referrer})", EventName = "UrlFetched")]
-    public static partial void UrlFetched(ILogger logger, LogLevel level, HealthChecks.Warmup.Model.UrlKind kind, string url, int? status, long durationMs, string? referrer);
+    public static partial void UrlFetched(ILogger logger, LogLevel level, UrlKind kind, string url, int? status, long durationMs, string? referrer);
 
     [LoggerMessage(11, LogLevel.Warning, "{Kind} {Url} failed: {Status} {Error} (from {Referrer})", EventName = "UrlFailed")]
-    public static partial void UrlFailed(ILogger logger, HealthChecks.Warmup.Model.UrlKind kind, string url, int? status, string? error, string? referrer);
+    public static partial void UrlFailed(ILogger logger, UrlKind kind, string url, int? status, string? error, string? referrer);
 
     [LoggerMessage(EventId = 12, Message = "{Kind} {Url} answered {Status}: a broken link, recorded but not a failure (from {Referrer})", EventName = "UrlClientError")]
-    public static partial void UrlClientError(ILogger logger, LogLevel level, HealthChecks.Warmup.Model.UrlKind kind, string url, int? status, string? referrer);
+    public static partial void UrlClientError(ILogger logger, LogLevel level, UrlKind kind, string url, int? status, string? referrer);
 
     [LoggerMessage(EventId = 13, Message = "Not requested, outside the site: {Url} (from {Referrer})", EventName = "UrlOutOfScope")]
     public static partial void OutOfScope(ILogger logger, LogLevel level, string url, string? referrer);
@@ -76,5 +76,5 @@ internal static partial class WarmupLog
     public static partial void ProbeVerbose(ILogger logger, string registration, int attempt, int count);
 
     [LoggerMessage(21, LogLevel.Information, "{Kind} {Url} → {Outcome} in {DurationMs} ms (depth {Depth}, from {Referrer})", EventName = "ProbeUrlOutcome")]
-    public static partial void ProbeUrlOutcome(ILogger logger, HealthChecks.Warmup.Model.UrlKind kind, string url, string outcome, long durationMs, int depth, string? referrer);
+    public static partial void ProbeUrlOutcome(ILogger logger, UrlKind kind, string url, string outcome, long durationMs, int depth, string? referrer);
 }

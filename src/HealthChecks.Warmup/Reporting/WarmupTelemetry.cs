@@ -112,12 +112,12 @@ internal sealed class WarmupTelemetry
         _ => "sitemap",
     };
 
-    private static string StatusClass(UrlOutcome outcome) => outcome switch
+    private static string StatusClass(UrlOutcome outcome) => outcome.Class switch
     {
-        { Failure: not FetchFailure.None } => "error",
-        { StatusCode: >= 500 } => "5xx",
-        { StatusCode: >= 400 } => "4xx",
-        { StatusCode: >= 300 } => "3xx",
+        OutcomeClass.Error => "error",
+        OutcomeClass.ServerError => "5xx",
+        OutcomeClass.ClientError => "4xx",
+        OutcomeClass.Redirect => "3xx",
         _ => "2xx",
     };
 }

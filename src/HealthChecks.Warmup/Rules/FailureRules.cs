@@ -14,7 +14,7 @@ internal static class FailureRules
 {
     public static bool IsFailure(UrlOutcome outcome, bool ignoreResourceServerErrors, bool judgeDiscovered = false)
     {
-        if (outcome.Kind == HealthChecks.Warmup.Model.UrlKind.HealthEndpoint)
+        if (outcome.Kind == UrlKind.HealthEndpoint)
         {
             // A health endpoint answers for the app's health, which includes this warm-up.
             return false;
@@ -29,7 +29,7 @@ internal static class FailureRules
             // Not a verdict on the URL: the warm-up was not let through, so the site is not warm.
             return true;
         }
-        if (outcome.Kind == HealthChecks.Warmup.Model.UrlKind.Sitemap)
+        if (outcome.Kind == UrlKind.Sitemap)
         {
             // robots.txt and sitemaps are optional: a broken one is logged, not a reason to stay cold.
             return false;
@@ -47,11 +47,11 @@ internal static class FailureRules
     }
 
     /// <summary>A 5xx, an exception, a time-out or no status at all.</summary>
-    public static bool IsBroken(UrlOutcome outcome) => outcome.Failure != FetchFailure.None || outcome.StatusCode is null or >= 500;
+    public static bool IsBroken(UrlOutcome outcome) => outcome.IsBroken;
 
     /// <summary>Whether the outcome is a discovered endpoint's failure that is reported instead of judged.</summary>
     public static bool IsReportedOnly(UrlOutcome outcome, bool judgeDiscovered) =>
-        outcome.IsDiscovered && !judgeDiscovered && outcome.Kind == HealthChecks.Warmup.Model.UrlKind.Page && IsBroken(outcome)
+        outcome.IsDiscovered && !judgeDiscovered && outcome.Kind == UrlKind.Page && IsBroken(outcome)
         && outcome.Failure != FetchFailure.RateLimited;
 
     public static List<UrlOutcome> Failures(WarmupReport report, bool ignoreResourceServerErrors, bool judgeDiscovered = false)

@@ -106,7 +106,9 @@ public sealed class WarmupCommandTests
             Assert.That(report.SchemaVersion, Is.EqualTo(1));
             Assert.That(report.Warm, Is.True);
             Assert.That(report.Urls.Select(u => new Uri(u.Url).PathAndQuery), Is.EquivalentTo(serverSaw.Select(r => r.PathAndQuery)));
-            Assert.That(report.Counts.Requested, Is.EqualTo(serverSaw.Count));
+            var repeated = report.Urls.Count(u => u.Referrer == HealthChecks.Warmup.Crawling.RepeatPass.Referrer);
+            Assert.That(repeated, Is.Positive, "the repeat pass ran, as in the health check");
+            Assert.That(report.Counts.Requested, Is.EqualTo(serverSaw.Count - repeated), "the repeat pass's requests are listed, not counted");
             Assert.That(report.Counts.ClientErrors, Is.EqualTo(1));
             var image = report.Urls.Single(u => u.Url.EndsWith("/img/a.png", StringComparison.Ordinal));
             Assert.That(image.Status, Is.EqualTo(404));
@@ -131,6 +133,7 @@ public sealed class WarmupCommandTests
         var requested = site.Paths.Skip(before).ToList();
 
         Assert.That(exitCode, Is.EqualTo(0));
-        Assert.That(requested, Is.EquivalentTo(new[] { "/about", "/", "/site.css" }));
+        // Each once, and what the repeat pass asks for once more.
+        Assert.That(requested.Distinct(), Is.EquivalentTo(new[] { "/about", "/", "/site.css" }));
     }
 }

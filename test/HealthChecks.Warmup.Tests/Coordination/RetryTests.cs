@@ -1,4 +1,5 @@
 using System.Net;
+using HealthChecks.Warmup.Coordination;
 using HealthChecks.Warmup.Reporting;
 using HealthChecks.Warmup.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -108,12 +109,14 @@ public sealed class RetryTests
     [TestCase(1, 20, 25)]
     [TestCase(2, 40, 50)]
     [TestCase(10, 300, 300)]
-    public async Task RetryDelay_DoublesWithBoundedJitter(int failuresBefore, double atLeastSeconds, double atMostSeconds)
+    public void RetryDelay_DoublesWithBoundedJitter(int failuresBefore, double atLeastSeconds, double atMostSeconds)
     {
-        await using var site = await new FixtureSite { Configure = o => o.RetryDelay = TimeSpan.FromSeconds(10) }.Html("/", "ok").StartAsync();
+        var options = new SiteWarmupOptions { RetryDelay = TimeSpan.FromSeconds(10) };
 
-        var delays = Enumerable.Range(0, 200).Select(_ => site.Coordinator.RetryDelay(failuresBefore).TotalSeconds).ToList();
-
-        Assert.That(delays, Is.All.InRange(atLeastSeconds, atMostSeconds));
+        // The jitter's two ends, and what lies outside them (clamped).
+        Assert.That(WarmupCoordinator.RetryDelay(options, failuresBefore, jitter: 0).TotalSeconds, Is.EqualTo(atLeastSeconds).Within(1e-9));
+        Assert.That(WarmupCoordinator.RetryDelay(options, failuresBefore, jitter: 1).TotalSeconds, Is.EqualTo(atMostSeconds).Within(1e-9));
+        Assert.That(WarmupCoordinator.RetryDelay(options, failuresBefore, jitter: 0.5).TotalSeconds, Is.InRange(atLeastSeconds, atMostSeconds));
+        Assert.That(WarmupCoordinator.RetryDelay(options, failuresBefore, jitter: 7).TotalSeconds, Is.EqualTo(atMostSeconds).Within(1e-9));
     }
 }

@@ -22,6 +22,18 @@ public sealed class RegistrationTests
         return builder.Build();
     }
 
+    [Test]
+    public void TheSameNameTwice_FailsWhereItIsAdded_NamingTheName()
+    {
+        var services = new ServiceCollection();
+        var checks = services.AddHealthChecks().AddSiteWarmup(name: "shop");
+
+        var error = Assert.Throws<InvalidOperationException>(() => checks.AddSiteWarmup(name: "shop"));
+
+        Assert.That(error!.Message, Does.Contain("'shop'").And.Contain("its own name"));
+        Assert.That(() => checks.AddSiteWarmup(name: "docs"), Throws.Nothing, "another name is another warm-up");
+    }
+
     [TestCase("MaxDepth", "-1")]
     [TestCase("MaxConcurrency", "0")]
     [TestCase("MaxUrls", "0")]

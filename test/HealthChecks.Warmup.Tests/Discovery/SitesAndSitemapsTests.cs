@@ -1,3 +1,4 @@
+using HealthChecks.Warmup.Reporting;
 using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
@@ -211,7 +212,7 @@ public sealed class SitesAndSitemapsTests(WarmupTransport transport)
         await site.WaitForVerdictAsync();
         await Coordination.HealthSemanticsTests.WaitUntilAsync(() =>
             site.Services.GetRequiredService<HealthChecks.Warmup.Coordination.WarmupCoordinators>().Get("second-site").Snapshot.State
-                is HealthChecks.Warmup.Reporting.WarmupState.Failed);
+                is WarmupState.Failed);
 
         var probe = await site.ProbeAsync();
         var entries = JsonDocument.Parse(probe.Json).RootElement.GetProperty("entries");

@@ -1,3 +1,4 @@
+using HealthChecks.Warmup.Model;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http;
@@ -19,7 +20,7 @@ internal sealed class InProcessResponse : IHttpResponseFeature, IHttpResponseBod
     private Stream _body;
     private bool _finishing;
 
-    public InProcessResponse(int maxCapturedBytes, HealthChecks.Warmup.Model.CrawlRequest request, IHttpBodyControlFeature bodyControl, IHttpRequestLifetimeFeature lifetime, TimeProvider time)
+    public InProcessResponse(int maxCapturedBytes, CrawlRequest request, IHttpBodyControlFeature bodyControl, IHttpRequestLifetimeFeature lifetime, TimeProvider time)
     {
         _sink = new ResponseBodySink(this, maxCapturedBytes, request, bodyControl, lifetime, time);
         _body = _sink;

@@ -1,3 +1,4 @@
+using HealthChecks.Warmup.Model;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace HealthChecks.Warmup.Fetching.InProcess;
@@ -17,7 +18,7 @@ namespace HealthChecks.Warmup.Fetching.InProcess;
 /// app's next write with its <c>RequestAborted</c> token throws, and a fast writer cannot run to the end
 /// before the crawler's continuation gets a thread.
 /// </remarks>
-internal sealed class ResponseBodySink(InProcessResponse response, int maxCapturedBytes, HealthChecks.Warmup.Model.CrawlRequest request, IHttpBodyControlFeature bodyControl, IHttpRequestLifetimeFeature lifetime, TimeProvider time) : Stream
+internal sealed class ResponseBodySink(InProcessResponse response, int maxCapturedBytes, CrawlRequest request, IHttpBodyControlFeature bodyControl, IHttpRequestLifetimeFeature lifetime, TimeProvider time) : Stream
 {
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _nonDocumentStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
