@@ -26,7 +26,7 @@ internal sealed partial class Crawler(string registration, SiteWarmupOptions opt
     /// </summary>
     private static readonly TaskScheduler s_parsing =
         new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, Math.Max(1, Environment.ProcessorCount - 1)).ConcurrentScheduler;
-    private int _sitemaps;
+    private int _sitemapsAdmitted;
     private readonly ConcurrentQueue<UrlOutcome> _outcomes = new();
     private readonly LogLevel _detail = options.Verbose ? LogLevel.Information : LogLevel.Debug;
 
@@ -60,7 +60,7 @@ internal sealed partial class Crawler(string registration, SiteWarmupOptions opt
                     var robots = new CrawlRequest(new Uri(site, "/robots.txt"), UrlKind.Sitemap, 0, null, IsEntry: false, RedirectHops: 0);
                     if (frontier.TryClaim(robots.Url))
                     {
-                        Interlocked.Increment(ref _sitemaps);
+                        Interlocked.Increment(ref _sitemapsAdmitted);
                         await VisitAsync(robots, frontier, resolved, pressure, links, crawl.Token);
                     }
                 }
@@ -147,36 +147,51 @@ internal sealed partial class Crawler(string registration, SiteWarmupOptions opt
             WarmupLog.LimitReached(logger, registration, WarmupLimits.MaxParsedBytes);
         }
 
+        if (await ExtractAsync(request, response, links, resolved, cancellationToken))
+        {
+            Follow(request, links, frontier);
+        }
+    }
+
+    /// <summary>The links of a body, parsed on the parsing scheduler; <see langword="false"/> when the parser could not read it.</summary>
+    private async Task<bool> ExtractAsync(CrawlRequest request, FetchResult response, List<ExtractedLink> links, ResolvedLinks resolved, CancellationToken cancellationToken)
+    {
         links.Clear();
         try
         {
             await Task.Factory.StartNew(() => LinkExtractor.Extract(request.Url, response, links, resolved, request.ReadAs),
                 cancellationToken, TaskCreationOptions.DenyChildAttach, s_parsing);
+            return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Markup the parser cannot read is the page's problem, not the warm-up's: keep going.
             WarmupLog.ExtractionFailed(logger, request.Url.AbsoluteUri, ex);
-            return;
-        }
-        foreach (var link in links)
-        {
-            if (link.Role == LinkRole.NofollowPage && !options.FollowNofollowLinks)
-            {
-                continue;
-            }
-            var next = link.Role switch
-            {
-                LinkRole.Page or LinkRole.NofollowPage => new CrawlRequest(link.Url, UrlKind.Page, request.Depth + 1, request.Url, IsEntry: false, RedirectHops: 0),
-                LinkRole.Refresh => new CrawlRequest(link.Url, UrlKind.Page, request.Depth, request.Url, request.IsEntry, RedirectHops: 0),
-                LinkRole.Module => new CrawlRequest(link.Url, UrlKind.Resource, request.Depth, request.Url, IsEntry: false, RedirectHops: 0, ReadAs: ReadAs.Module),
-                LinkRole.Manifest => new CrawlRequest(link.Url, UrlKind.Resource, request.Depth, request.Url, IsEntry: false, RedirectHops: 0, ReadAs: ReadAs.Manifest),
-                LinkRole.Guess => new CrawlRequest(link.Url, UrlKind.Resource, request.Depth, request.Url, IsEntry: false, RedirectHops: 0, IsSpeculative: true),
-                _ => new CrawlRequest(link.Url, UrlKind.Resource, request.Depth, request.Url, IsEntry: false, RedirectHops: 0),
-            };
-            Offer(frontier, next);
+            return false;
         }
     }
+
+    /// <summary>Offers what <paramref name="request"/>'s body links to, each as the request its role makes.</summary>
+    private void Follow(CrawlRequest request, List<ExtractedLink> links, Frontier frontier)
+    {
+        foreach (var link in links)
+        {
+            if (link.Role != LinkRole.NofollowPage || options.FollowNofollowLinks)
+            {
+                Offer(frontier, Next(request, link));
+            }
+        }
+    }
+
+    private static CrawlRequest Next(CrawlRequest from, ExtractedLink link) => link.Role switch
+    {
+        LinkRole.Page or LinkRole.NofollowPage => new CrawlRequest(link.Url, UrlKind.Page, from.Depth + 1, from.Url, IsEntry: false, RedirectHops: 0),
+        LinkRole.Refresh => new CrawlRequest(link.Url, UrlKind.Page, from.Depth, from.Url, from.IsEntry, RedirectHops: 0),
+        LinkRole.Module => new CrawlRequest(link.Url, UrlKind.Resource, from.Depth, from.Url, IsEntry: false, RedirectHops: 0, ReadAs: ReadAs.Module),
+        LinkRole.Manifest => new CrawlRequest(link.Url, UrlKind.Resource, from.Depth, from.Url, IsEntry: false, RedirectHops: 0, ReadAs: ReadAs.Manifest),
+        LinkRole.Guess => new CrawlRequest(link.Url, UrlKind.Resource, from.Depth, from.Url, IsEntry: false, RedirectHops: 0, IsSpeculative: true),
+        _ => new CrawlRequest(link.Url, UrlKind.Resource, from.Depth, from.Url, IsEntry: false, RedirectHops: 0),
+    };
 
     private void FollowRedirect(CrawlRequest request, string? location, Frontier frontier)
     {
@@ -198,7 +213,7 @@ internal sealed partial class Crawler(string registration, SiteWarmupOptions opt
 
     private void Offer(Frontier frontier, CrawlRequest request)
     {
-        if (request.Kind == UrlKind.Sitemap && request.RedirectHops == 0 && Interlocked.Increment(ref _sitemaps) > MaxSitemaps)
+        if (request.Kind == UrlKind.Sitemap && request.RedirectHops == 0 && Interlocked.Increment(ref _sitemapsAdmitted) > MaxSitemaps)
         {
             if (Progress.Reached(WarmupLimits.MaxSitemaps))
             {

@@ -45,7 +45,7 @@ internal sealed record SiteAddress(Uri Origin, SiteAddressSource Source, IReadOn
 
     public static SiteAddress Resolve(SiteWarmupOptions options, IServer? server, IServiceProvider services)
     {
-        var bound = EntryPointDiscovery.SiteOrigin(server);
+        var bound = BoundAddresses.SiteOrigin(server);
         var cachesByHost = services.GetService<IServiceProviderIsService>()?.IsService(typeof(Microsoft.AspNetCore.OutputCaching.IOutputCacheStore)) == true;
         var inProcess = options.Transport == WarmupTransport.InProcess;
         var allowed = AllowedHostsOf(services);
@@ -115,5 +115,5 @@ internal sealed record SiteAddress(Uri Origin, SiteAddressSource Source, IReadOn
             : string.Equals(entry.Trim('[', ']'), host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase));
 
     private static IEnumerable<Uri> ServerOrigins(IServer? server) =>
-        (server?.Features.Get<IServerAddressesFeature>()?.Addresses ?? []).Select(EntryPointDiscovery.ParseAddress).OfType<Uri>().Distinct();
+        (server?.Features.Get<IServerAddressesFeature>()?.Addresses ?? []).Select(BoundAddresses.ParseAddress).OfType<Uri>().Distinct();
 }

@@ -17,11 +17,7 @@ internal static partial class CssUrlScanner
     public static void Scan(ReadOnlySpan<char> css, List<string> urls)
     {
         var i = 0;
-        var importPending = false;
-        var parenDepth = 0;
-        // Paren depths at which an image-set() is open: its strings are URLs.
-        var imageSets = new Stack<int>();
-
+        var open = new Open { ImageSets = new Stack<int>() };
         while (i < css.Length)
         {
             var c = css[i];
@@ -33,64 +29,87 @@ internal static partial class CssUrlScanner
             else if (c is '"' or '\'')
             {
                 var value = ConsumeString(css, ref i);
-                if (value is not null && (importPending || (imageSets.Count > 0 && imageSets.Peek() == parenDepth)))
+                if (value is not null && (open.ImportPending || open.InImageSet))
                 {
                     urls.Add(value);
                 }
-                importPending = false;
+                open.ImportPending = false;
             }
             else if (c == '@' && i + 1 < css.Length && StartsName(css, i + 1))
             {
                 i++;
-                var keyword = ConsumeName(css, ref i);
-                importPending = keyword.Equals("import", StringComparison.OrdinalIgnoreCase);
+                open.ImportPending = ConsumeName(css, ref i).Equals("import", StringComparison.OrdinalIgnoreCase);
             }
             else if (StartsName(css, i))
             {
-                var name = ConsumeName(css, ref i);
-                if (i < css.Length && css[i] == '(')
-                {
-                    i++;
-                    if (name.Equals("url", StringComparison.OrdinalIgnoreCase))
-                    {
-                        var url = ConsumeUrl(css, ref i);
-                        if (!string.IsNullOrEmpty(url))
-                        {
-                            urls.Add(url);
-                        }
-                        importPending = false;
-                    }
-                    else
-                    {
-                        parenDepth++;
-                        if (name.Equals("image-set", StringComparison.OrdinalIgnoreCase)
-                            || name.Equals("-webkit-image-set", StringComparison.OrdinalIgnoreCase))
-                        {
-                            imageSets.Push(parenDepth);
-                        }
-                    }
-                }
+                Name(css, ref i, ref open, urls);
             }
             else
             {
-                switch (c)
-                {
-                    case '(':
-                        parenDepth++;
-                        break;
-                    case ')':
-                        if (imageSets.Count > 0 && imageSets.Peek() == parenDepth)
-                        {
-                            imageSets.Pop();
-                        }
-                        parenDepth = Math.Max(0, parenDepth - 1);
-                        break;
-                    case ';' or '{' or '}':
-                        importPending = false;
-                        break;
-                }
+                Punctuation(c, ref open);
                 i++;
             }
+        }
+    }
+
+    /// <summary>What the tokens read so far have opened.</summary>
+    private struct Open
+    {
+        /// <summary>An <c>@import</c> whose string or <c>url()</c> has not come yet.</summary>
+        public bool ImportPending;
+
+        public int ParenDepth;
+
+        /// <summary>Paren depths at which an image-set() is open: its strings are URLs.</summary>
+        public Stack<int> ImageSets;
+
+        public readonly bool InImageSet => ImageSets.Count > 0 && ImageSets.Peek() == ParenDepth;
+    }
+
+    /// <summary>An identifier, and the function it opens: <c>url(</c> is read whole, <c>image-set(</c> and the rest open a paren.</summary>
+    private static void Name(ReadOnlySpan<char> css, ref int i, ref Open open, List<string> urls)
+    {
+        var name = ConsumeName(css, ref i);
+        if (i >= css.Length || css[i] != '(')
+        {
+            return;
+        }
+        i++;
+        if (name.Equals("url", StringComparison.OrdinalIgnoreCase))
+        {
+            var url = ConsumeUrl(css, ref i);
+            if (!string.IsNullOrEmpty(url))
+            {
+                urls.Add(url);
+            }
+            open.ImportPending = false;
+            return;
+        }
+        open.ParenDepth++;
+        if (name.Equals("image-set", StringComparison.OrdinalIgnoreCase) || name.Equals("-webkit-image-set", StringComparison.OrdinalIgnoreCase))
+        {
+            open.ImageSets.Push(open.ParenDepth);
+        }
+    }
+
+    /// <summary>Parens open and close image-sets; a statement's or block's end ends a pending <c>@import</c>.</summary>
+    private static void Punctuation(char c, ref Open open)
+    {
+        switch (c)
+        {
+            case '(':
+                open.ParenDepth++;
+                break;
+            case ')':
+                if (open.InImageSet)
+                {
+                    open.ImageSets.Pop();
+                }
+                open.ParenDepth = Math.Max(0, open.ParenDepth - 1);
+                break;
+            case ';' or '{' or '}':
+                open.ImportPending = false;
+                break;
         }
     }
 }

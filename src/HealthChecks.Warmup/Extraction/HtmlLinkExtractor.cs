@@ -68,23 +68,7 @@ internal static partial class HtmlLinkExtractor
     private static void Extract(TextSource source, Uri documentUrl, List<ExtractedLink> links, ResolvedLinks? resolved)
     {
         // Disposed: it returns its pooled buffer (undisposed, every page allocated a new one).
-        using var tokenizer = new HtmlTokenizer(source, HtmlEntityProvider.Resolver)
-        {
-            // Rows and columns are for error messages, which are not read.
-            DisableElementPositionTracking = true,
-            SkipDataText = true,
-            SkipComments = true,
-            // Inline scripts are read: module imports, import maps, speculation rules, and guesses.
-            SkipScriptText = false,
-            SkipRCDataText = true,
-            SkipPlaintext = true,
-            SkipCDATA = true,
-            SkipProcessingInstructions = true,
-            // <style> is raw text: its CSS is read.
-            SkipRawText = false,
-            // Only the attributes that can hold a URL (or say what a link is) are kept.
-            ShouldEmitAttribute = KeepsAttribute,
-        };
+        using var tokenizer = Tokenizer(source);
 
         var found = new Collector(resolved);
         var foreignDepth = 0;
@@ -152,6 +136,25 @@ internal static partial class HtmlLinkExtractor
         }
         found.ResolveInto(documentUrl, links, resolved);
     }
+
+    /// <summary>AngleSharp's tokenizer, set to emit only what holds a URL: no text, comments or positions.</summary>
+    private static HtmlTokenizer Tokenizer(TextSource source) => new HtmlTokenizer(source, HtmlEntityProvider.Resolver)
+    {
+        // Rows and columns are for error messages, which are not read.
+        DisableElementPositionTracking = true,
+        SkipDataText = true,
+        SkipComments = true,
+        // Inline scripts are read: module imports, import maps, speculation rules, and guesses.
+        SkipScriptText = false,
+        SkipRCDataText = true,
+        SkipPlaintext = true,
+        SkipCDATA = true,
+        SkipProcessingInstructions = true,
+        // <style> is raw text: its CSS is read.
+        SkipRawText = false,
+        // Only the attributes that can hold a URL (or say what a link is) are kept.
+        ShouldEmitAttribute = KeepsAttribute,
+    };
 
     private static readonly HashSet<string> s_keptAttributes = new(
         ["href", "src", "srcset", "imagesrcset", "poster", "data", "rel", "type", "http-equiv", "content", "style", "background", "xlink:href"],

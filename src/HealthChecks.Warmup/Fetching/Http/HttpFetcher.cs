@@ -21,22 +21,7 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
 
     public async Task<FetchResult> FetchAsync(CrawlRequest request, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Get, request.Url);
-        message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-        message.Headers.Accept.ParseAdd(FetchResult.AcceptFor(request.Kind));
-        message.Headers.TryAddWithoutValidation("Accept-Language", FetchResult.AcceptLanguage);
-        if (request.Referrer is not null)
-        {
-            message.Headers.Referrer = request.Referrer;
-        }
-        foreach (var (name, value) in options.RequestHeaders)
-        {
-            message.Headers.TryAddWithoutValidation(name, value);
-        }
-        if (ownApp)
-        {
-            message.Headers.TryAddWithoutValidation(OwnRequestMarker.Header, OwnRequestMarker.Secret);
-        }
+        using var message = Message(request);
         var attempts = new StrongBox<int>();
         message.Options.Set(AttemptCountingHandler.Attempts, attempts);
 
@@ -83,9 +68,7 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
                     ContentType = contentType,
                     Location = response.Headers.Location?.OriginalString,
                     LinkHeader = response.Headers.TryGetValues("Link", out var link) ? string.Join(", ", link) : null,
-                    RetryAfter = response.Headers.RetryAfter is { } retryAfter
-                        ? retryAfter.Delta ?? (retryAfter.Date is { } date ? (date > time.GetUtcNow() ? date - time.GetUtcNow() : TimeSpan.Zero) : null)
-                        : null,
+                    RetryAfter = RetryAfterOf(response),
                     Captured = body,
                     Attempts = Math.Max(1, attempts.Value),
                     ReachedHealthCheck = ownApp && response.Headers.Contains(OwnRequestMarker.ReachedHeader),
@@ -101,6 +84,33 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
             }
         }
     }
+
+    /// <summary>The GET a browser would send for <paramref name="request"/>, with the registration's headers.</summary>
+    private HttpRequestMessage Message(CrawlRequest request)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Get, request.Url);
+        message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        message.Headers.Accept.ParseAdd(FetchResult.AcceptFor(request.Kind));
+        message.Headers.TryAddWithoutValidation("Accept-Language", FetchResult.AcceptLanguage);
+        if (request.Referrer is not null)
+        {
+            message.Headers.Referrer = request.Referrer;
+        }
+        foreach (var (name, value) in options.RequestHeaders)
+        {
+            message.Headers.TryAddWithoutValidation(name, value);
+        }
+        if (ownApp)
+        {
+            message.Headers.TryAddWithoutValidation(OwnRequestMarker.Header, OwnRequestMarker.Secret);
+        }
+        return message;
+    }
+
+    /// <summary>The wait a Retry-After header asks for, from now.</summary>
+    private TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter is { } retryAfter
+        ? retryAfter.Delta ?? (retryAfter.Date is { } date ? (date > time.GetUtcNow() ? date - time.GetUtcNow() : TimeSpan.Zero) : null)
+        : null;
 
     /// <summary>Reads a document to the end and keeps its start.</summary>
     private async Task<CapturedBody> ReadDocumentAsync(Stream stream, CancellationToken cancellationToken)

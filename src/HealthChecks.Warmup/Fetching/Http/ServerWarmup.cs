@@ -16,7 +16,9 @@ namespace HealthChecks.Warmup.Fetching.Http;
 /// folder the crawl reached, chosen by the repeat pass), compressed; the first resource once more
 /// uncompressed, and once with the validators it came with (<c>If-None-Match</c>, <c>If-Modified-Since</c>),
 /// as a browser asks again for what it cached: the not-modified path, which the first visitor's second
-/// page took cold (12 ms for each of the first two stylesheets of a fresh mvc app). Bounded in number and time; judged like resources (a 5xx or an error fails the
+/// page took cold (12 ms for each of the first two stylesheets of a fresh mvc app); and <c>/favicon.ico</c>,
+/// which browsers ask for on a page that declares no icon (6–14 ms on a fresh webapp's first visit), unless
+/// the crawl reached it — a guess, never a failure. Bounded in number and time; judged like resources (a 5xx or an error fails the
 /// attempt, naming the server warm-up); skipped, with the reason, when the server is not Kestrel or has
 /// no address to reach over TCP.
 /// </summary>
@@ -24,6 +26,9 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
 {
     /// <summary>The most addresses warmed.</summary>
     public const int MaxAddresses = 4;
+
+    /// <summary>What browsers ask for on every page that declares no icon.</summary>
+    public const string FaviconPath = "/favicon.ico";
 
     /// <summary>The whole server warm-up's time limit.</summary>
     public static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(10);
@@ -66,6 +71,9 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
             return new([], "skipped: no page or resource answered 200 to request again", Skipped: true);
         }
         var uncompressed = paths.FindIndex(p => p.Kind == UrlKind.Resource);
+        // What a browser asks for on a page that declares no icon, unless the crawl reached it: a guess,
+        // never a failure (a site may have none).
+        var favicon = !report.Outcomes.Any(o => Uri.TryCreate(o.Url, UriKind.Absolute, out var url) && url.AbsolutePath == FaviconPath);
 
         var started = time.GetTimestamp();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -100,6 +108,11 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
                             outcomes.Add((await SendAsync(client, new Uri(target, path), origin, version, kind, Variant.Revalidated, validators, limit.Token, cancellationToken)).Outcome);
                         }
                     }
+                }
+                if (favicon)
+                {
+                    var (guess, _) = await SendAsync(client, new Uri(target, FaviconPath), origin, version, UrlKind.Resource, Variant.Compressed, null, limit.Token, cancellationToken);
+                    outcomes.Add(guess with { IsSpeculative = true });
                 }
             }
         }
@@ -188,7 +201,7 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
     internal static Uri? Reachable(string address) =>
         address.Contains("pipe:", StringComparison.OrdinalIgnoreCase) || address.Contains("unix:", StringComparison.OrdinalIgnoreCase)
             ? null
-            : Discovery.EntryPointDiscovery.ParseAddress(address) is { } parsed
+            : Discovery.BoundAddresses.ParseAddress(address) is { } parsed
                 ? parsed.IsLoopback && parsed.Host == "localhost" ? new UriBuilder(parsed) { Host = "127.0.0.1" }.Uri : parsed
                 : null;
 }

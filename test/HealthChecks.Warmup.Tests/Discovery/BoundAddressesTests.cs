@@ -3,7 +3,7 @@ using HealthChecks.Warmup.Discovery;
 namespace HealthChecks.Warmup.Tests.Discovery;
 
 [TestFixture]
-public sealed class EntryPointDiscoveryTests
+public sealed class BoundAddressesTests
 {
     [TestCase("http://127.0.0.1:5000", "http://127.0.0.1:5000/")]
     [TestCase("http://localhost:5150", "http://localhost:5150/")]
@@ -15,12 +15,12 @@ public sealed class EntryPointDiscoveryTests
     [TestCase("http://[::1]:8080", "http://[::1]:8080/")]
     [TestCase("http://unix:/tmp/app.sock", "http://localhost/")]
     public void ParseAddress_ReadsTheOrigin(string address, string expected) =>
-        Assert.That(EntryPointDiscovery.ParseAddress(address)?.AbsoluteUri, Is.EqualTo(expected));
+        Assert.That(BoundAddresses.ParseAddress(address)?.AbsoluteUri, Is.EqualTo(expected));
 
     [TestCase("not an address")]
     [TestCase("ftp://host:21")]
     public void ParseAddress_Unusable_IsNull(string address) =>
-        Assert.That(EntryPointDiscovery.ParseAddress(address), Is.Null);
+        Assert.That(BoundAddresses.ParseAddress(address), Is.Null);
 
     [Test]
     public async Task Seeds_AreTheEntryPathsOnTheOrigin()

@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace HealthChecks.Warmup.Discovery;
 
-/// <summary>The site's origin, read from the addresses the server listens on.</summary>
-internal static class EntryPointDiscovery
+/// <summary>The addresses the server listens on, read as URLs, and the site's origin among them.</summary>
+internal static class BoundAddresses
 {
     private static readonly Uri s_fallbackOrigin = new("http://localhost/");
 
