@@ -28,14 +28,19 @@ internal static class LinkResolver
         {
             return null;
         }
-        return Normalize(url);
+        return WithoutFragment(url);
     }
 
-    /// <summary>The URL without its fragment; the key the frontier deduplicates on.</summary>
-    public static Uri Normalize(Uri url) =>
-        url.Fragment.Length == 0 && url.IsAbsoluteUri
+    /// <summary>
+    /// The URL without its fragment, the key the frontier deduplicates on; <see langword="null"/> when the
+    /// URL does not parse again without it (seen: an internationalised host after user info).
+    /// </summary>
+    private static Uri? WithoutFragment(Uri url) =>
+        url.Fragment.Length == 0
             ? url
-            : new Uri(url.GetComponents(UriComponents.HttpRequestUrl | UriComponents.UserInfo, UriFormat.UriEscaped));
+            : Uri.TryCreate(url.GetComponents(UriComponents.HttpRequestUrl | UriComponents.UserInfo, UriFormat.UriEscaped), UriKind.Absolute, out var bare)
+                ? bare
+                : null;
 
     private static string Clean(string raw)
     {

@@ -22,10 +22,12 @@ internal sealed class InProcessResponse : IHttpResponseFeature, IHttpResponseBod
 
     public InProcessResponse(int maxCapturedBytes, CrawlRequest request, IHttpBodyControlFeature bodyControl, IHttpRequestLifetimeFeature lifetime, TimeProvider time)
     {
-        _sink = new ResponseBodySink(this, maxCapturedBytes, request, bodyControl, lifetime, time);
+        _sink = new ResponseBodySink(EnsureStartedAsync, maxCapturedBytes, request, bodyControl, lifetime, time);
         _body = _sink;
     }
 
+
+    private Task EnsureStartedAsync(CancellationToken cancellationToken) => HasStarted ? Task.CompletedTask : StartAsync(cancellationToken);
 
     public int StatusCode { get; set; } = StatusCodes.Status200OK;
 

@@ -16,9 +16,11 @@ namespace HealthChecks.Warmup.Fetching.InProcess;
 /// When enough of a body that is not a document has been read, the request is aborted right there, on
 /// the thread that noticed (the app's, or the pause timer's), as a browser that leaves aborts it: the
 /// app's next write with its <c>RequestAborted</c> token throws, and a fast writer cannot run to the end
-/// before the crawler's continuation gets a thread.
+/// before the crawler's continuation gets a thread. Writing starts the response through the
+/// <c>ensureStarted</c> it is given (its OnStarting callbacks, its headers): the sink knows nothing of
+/// the response feature that owns it.
 /// </remarks>
-internal sealed class ResponseBodySink(InProcessResponse response, int maxCapturedBytes, CrawlRequest request, IHttpBodyControlFeature bodyControl, IHttpRequestLifetimeFeature lifetime, TimeProvider time) : Stream
+internal sealed class ResponseBodySink(Func<CancellationToken, Task> ensureStarted, int maxCapturedBytes, CrawlRequest request, IHttpBodyControlFeature bodyControl, IHttpRequestLifetimeFeature lifetime, TimeProvider time) : Stream
 {
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _nonDocumentStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -122,10 +124,7 @@ internal sealed class ResponseBodySink(InProcessResponse response, int maxCaptur
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         SynchronousIO.ThrowIfDisallowed(bodyControl, reading: false);
-        if (!response.HasStarted)
-        {
-            response.StartAsync().GetAwaiter().GetResult();
-        }
+        ensureStarted(CancellationToken.None).GetAwaiter().GetResult();
         Append(buffer);
     }
 
@@ -133,10 +132,7 @@ internal sealed class ResponseBodySink(InProcessResponse response, int maxCaptur
     {
         // Kestrel's response stream honours the caller's token, also once the client has gone.
         cancellationToken.ThrowIfCancellationRequested();
-        if (!response.HasStarted)
-        {
-            await response.StartAsync(cancellationToken);
-        }
+        await ensureStarted(cancellationToken);
         Append(buffer.Span);
     }
 
@@ -146,14 +142,10 @@ internal sealed class ResponseBodySink(InProcessResponse response, int maxCaptur
     public override void Flush()
     {
         SynchronousIO.ThrowIfDisallowed(bodyControl, reading: false);
-        if (!response.HasStarted)
-        {
-            response.StartAsync().GetAwaiter().GetResult();
-        }
+        ensureStarted(CancellationToken.None).GetAwaiter().GetResult();
     }
 
-    public override Task FlushAsync(CancellationToken cancellationToken) =>
-        response.HasStarted ? Task.CompletedTask : response.StartAsync(cancellationToken);
+    public override Task FlushAsync(CancellationToken cancellationToken) => ensureStarted(cancellationToken);
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
