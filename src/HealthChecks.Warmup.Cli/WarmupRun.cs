@@ -81,7 +81,7 @@ internal static class WarmupRun
         var crawled = await crawl;
         var crawledAt = time.GetTimestamp();
         // As the health check does: what the site's routing compiles on a second request.
-        var report = await RepeatPass.AfterCrawlAsync(Registration, crawled, crawledAt, RepeatPass.Targets(crawled.Outcomes), fetcher, options, time, logger, cancellationToken);
+        var report = await RepeatPass.AfterCrawlAsync(Registration, crawled, crawledAt, targets: null, fetcher, options, time, logger, cancellationToken);
         WriteSummary(console, report, options);
         return new RunResult(report, startedAt);
     }

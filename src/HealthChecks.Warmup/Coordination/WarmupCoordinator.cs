@@ -155,9 +155,10 @@ internal sealed class WarmupCoordinator(
         {
             // The server first, then the repeat pass: what routing compiles on a second request is
             // generated in the background after the first, and the server's requests give it time.
-            var repeat = RepeatPass.Targets(report.Outcomes);
+            IReadOnlyList<UrlOutcome>? repeat = null;
             if (options.Transport == WarmupTransport.InProcess && options.WarmServer)
             {
+                repeat = RepeatPass.Targets(report.Outcomes);
                 (report, serverWarmup) = await WarmServerAsync(report, origin, repeat, stopping);
             }
             report = await RepeatPass.AfterCrawlAsync(Name, report, crawled, repeat, fetcher, options, time, logger, stopping);

@@ -11,7 +11,7 @@ namespace HealthChecks.Warmup.Crawling;
 /// ASP.NET Core's routing gives each route node with 2 to 99 literal children (a folder of static assets,
 /// a controller's actions) a jump table that it generates in the background after the node's first use,
 /// and the first request through the node after that compiles it — a dynamic method, compiled fully
-/// optimised at once: 67 ms for the node of a fresh mvc app's <c>/lib/bootstrap/dist/js/</c> on a 2-core
+/// optimised at once: 67 ms for one node on the way to Bootstrap's script in a fresh mvc app, on a 2-core
 /// machine, paid by whoever comes first. So once a crawl succeeds, URLs that together pass through every
 /// folder the crawl reached are requested once more: the fewest, since a URL passes through every folder
 /// above its own (one from each deepest folder, a resource rather than a page). Bounded in number and
@@ -50,11 +50,10 @@ internal static class RepeatPass
         {
             var outcome = outcomes[i];
             if (outcome is not { Kind: UrlKind.Page or UrlKind.Resource, StatusCode: 200, Failure: FetchFailure.None, IsSpeculative: false }
-                || !Uri.TryCreate(outcome.Url, UriKind.Absolute, out var url))
+                || Folder(outcome.Url) is not { } folder)
             {
                 continue;
             }
-            var folder = Folder(url.AbsolutePath);
             if (!byFolder.TryGetValue(folder, out var chosen) || chosen.Outcome.Kind == UrlKind.Page && outcome.Kind == UrlKind.Resource)
             {
                 byFolder[folder] = (i, outcome);
@@ -81,13 +80,19 @@ internal static class RepeatPass
     /// After a crawl that succeeded, in both transports and in <c>dotnet-warmup</c>: <paramref name="targets"/>
     /// requested once more, their outcomes added to the report's (judged with the crawl's, not counted:
     /// the counts are the site's URLs). Not when <see cref="SiteWarmupOptions.RepeatRequests"/> is off, the
-    /// crawl failed, or the app asked it to slow down (the repeat pass is worth no refusal).
+    /// crawl failed, or the app asked it to slow down (the repeat pass is worth no refusal). The targets are
+    /// the report's <see cref="Targets"/> unless the caller has them already.
     /// </summary>
-    public static async Task<WarmupReport> AfterCrawlAsync(string registration, WarmupReport report, long crawled, IReadOnlyList<UrlOutcome> targets,
+    public static async Task<WarmupReport> AfterCrawlAsync(string registration, WarmupReport report, long crawled, IReadOnlyList<UrlOutcome>? targets,
         IFetcher fetcher, SiteWarmupOptions options, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
-        if (!options.RepeatRequests || targets.Count == 0 || report.Counts.RateLimited > 0
+        if (!options.RepeatRequests || report.Counts.RateLimited > 0
             || FailureRules.Failures(report, options.IgnoreResourceServerErrors, options.JudgeDiscoveredEndpoints).Count > 0)
+        {
+            return report;
+        }
+        targets ??= Targets(report.Outcomes);
+        if (targets.Count == 0)
         {
             return report;
         }
@@ -134,6 +139,21 @@ internal static class RepeatPass
     private static UrlOutcome Outcome(UrlOutcome first, int? status, FetchFailure failure, string? error, TimeSpan duration, int attempts) =>
         new(first.Url, first.Kind, first.Depth, Referrer, IsEntry: false, status, failure, error, duration, attempts, first.IsDiscovered);
 
-    /// <summary>The folder of a path, with its trailing slash: <c>/lib/js/</c> for <c>/lib/js/app.js</c>.</summary>
-    private static string Folder(string path) => path[..(path.LastIndexOf('/') + 1)];
+    /// <summary>
+    /// The folder of an absolute URL's path, with its trailing slash: <c>/lib/js/</c> for
+    /// <c>http://site/lib/js/app.js?v=1</c>. Read from the string the outcome keeps (a crawl's outcomes are
+    /// many; no <see cref="Uri"/> is parsed for each); <see langword="null"/> for what is not an absolute URL.
+    /// </summary>
+    internal static string? Folder(string url)
+    {
+        var authority = url.IndexOf("://", StringComparison.Ordinal);
+        var path = authority < 0 ? -1 : url.IndexOf('/', authority + 3);
+        if (path < 0)
+        {
+            return authority < 0 ? null : "/";
+        }
+        var end = url.IndexOfAny(['?', '#'], path);
+        var beforeQuery = url.AsSpan(path, (end < 0 ? url.Length : end) - path);
+        return beforeQuery[..(beforeQuery.LastIndexOf('/') + 1)].ToString();
+    }
 }

@@ -17,16 +17,13 @@ public sealed class StageDependencyTests
 
     private const string Root = "HealthChecks.Warmup";
 
-    private static IEnumerable<string> StageNames() => Stages;
+    // Every stage but the top one, the composition root, which may use all the others.
+    private static IEnumerable<string> StagesBelowTheTop() => Stages[..^1];
 
-    [TestCaseSource(nameof(StageNames))]
+    [TestCaseSource(nameof(StagesBelowTheTop))]
     public void AStage_UsesNoStageAboveIt(string stage)
     {
         var above = Stages.SkipWhile(s => s != stage).Skip(1).Select(s => $"{Root}.{s}").ToArray();
-        if (above.Length == 0)
-        {
-            Assert.Pass("the top: the composition root may use every stage");
-        }
 
         var result = Types.InAssembly(typeof(SiteWarmupOptions).Assembly).That().ResideInNamespace($"{Root}.{stage}")
             .ShouldNot().HaveDependencyOnAny(above).GetResult();

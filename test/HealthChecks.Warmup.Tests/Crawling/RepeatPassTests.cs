@@ -46,6 +46,16 @@ public sealed class RepeatPassTests
         Assert.That(targets, Is.EqualTo(new[] { "/css/site.css", "/lib/a/dist/x.js", "/docs/logo.png", "/Home/Index" }));
     }
 
+    [TestCase("http://site.test/lib/js/app.js", "/lib/js/")]
+    [TestCase("http://site.test/lib/js/app.js?v=a/b", "/lib/js/")]
+    [TestCase("https://site.test:8443/docs/#a/b", "/docs/")]
+    [TestCase("http://site.test/", "/")]
+    [TestCase("http://site.test", "/")]
+    [TestCase("http://site.test?x=/y", "/")]
+    [TestCase("not a url", null)]
+    public void Folder_IsThePathsFolder_WithoutHostQueryOrFragment(string url, string? expected) =>
+        Assert.That(RepeatPass.Folder(url), Is.EqualTo(expected));
+
     [Test]
     public void Targets_OfASiteWithOnlyTopLevelUrls_IsOneUrl()
     {

@@ -68,7 +68,7 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
                     ContentType = contentType,
                     Location = response.Headers.Location?.OriginalString,
                     LinkHeader = response.Headers.TryGetValues("Link", out var link) ? string.Join(", ", link) : null,
-                    RetryAfter = RetryAfterOf(response),
+                    RetryAfter = RetryAfter.Parse(response.Headers.RetryAfter?.ToString(), time.GetUtcNow()),
                     Captured = body,
                     Attempts = Math.Max(1, attempts.Value),
                     ReachedHealthCheck = ownApp && response.Headers.Contains(OwnRequestMarker.ReachedHeader),
@@ -106,11 +106,6 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
         }
         return message;
     }
-
-    /// <summary>The wait a Retry-After header asks for, from now.</summary>
-    private TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter is { } retryAfter
-        ? retryAfter.Delta ?? (retryAfter.Date is { } date ? (date > time.GetUtcNow() ? date - time.GetUtcNow() : TimeSpan.Zero) : null)
-        : null;
 
     /// <summary>Reads a document to the end and keeps its start.</summary>
     private async Task<CapturedBody> ReadDocumentAsync(Stream stream, CancellationToken cancellationToken)

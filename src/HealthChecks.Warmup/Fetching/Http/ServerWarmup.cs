@@ -73,7 +73,8 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
         var uncompressed = paths.FindIndex(p => p.Kind == UrlKind.Resource);
         // What a browser asks for on a page that declares no icon, unless the crawl reached it: a guess,
         // never a failure (a site may have none).
-        var favicon = !report.Outcomes.Any(o => Uri.TryCreate(o.Url, UriKind.Absolute, out var url) && url.AbsolutePath == FaviconPath);
+        var crawledIcon = new Uri(origin, FaviconPath).AbsoluteUri;
+        var favicon = !report.Outcomes.Any(o => o.Url == crawledIcon);
 
         var started = time.GetTimestamp();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
