@@ -36,16 +36,17 @@ internal static class WarmupRun
         var time = TimeProvider.System;
         var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient(WarmupHttpClient.Name(Registration));
         var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("dotnet-warmup");
-        var fetcher = new HttpFetcher(client, options, time);
-        var crawler = new Crawler(Registration, options, fetcher, time, logger);
+        // The health check's pipeline, over HTTP: no server of its own to warm, no app endpoints to read.
+        var pipeline = new WarmupPipeline(Registration, options, new HttpFetcher(client, options, time), time, logger);
         var origin = SiteScope.OriginOf(options.BaseAddress!);
-        var (scope, seeds) = await WarmupSeeds.DiscoverAsync(Registration, SiteAddress.Of(origin), options, [], endpoints: null, cancellationToken);
+        var (scope, seeds) = await pipeline.DiscoverAsync(SiteAddress.Of(origin), [], endpoints: null, cancellationToken);
+        var progress = new CrawlProgress();
 
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
         // The crawl first: the console's set-up and the header (the first table rendered, which the
         // summary's tables then find compiled) run beside it instead of before it.
-        var crawl = Task.Run(() => crawler.RunAsync(1, scope, seeds, cancellationToken), CancellationToken.None);
+        var crawl = Task.Run(() => pipeline.RunAsync(1, scope, seeds, progress, server: null, cancellationToken), CancellationToken.None);
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
@@ -57,13 +58,13 @@ internal static class WarmupRun
 
         if (interactive)
         {
-            await console.Live(new Markup(Progress(crawler.Progress, time.GetElapsedTime(started))))
+            await console.Live(new Markup(Progress(progress, time.GetElapsedTime(started))))
                 .StartAsync(async live =>
                 {
                     while (!crawl.IsCompleted)
                     {
                         await Task.WhenAny(crawl, Task.Delay(100, cancellationToken));
-                        live.UpdateTarget(new Markup(Progress(crawler.Progress, time.GetElapsedTime(started))));
+                        live.UpdateTarget(new Markup(Progress(progress, time.GetElapsedTime(started))));
                     }
                 });
         }
@@ -74,14 +75,11 @@ internal static class WarmupRun
                 await Task.WhenAny(crawl, Task.Delay(1000, cancellationToken));
                 if (!crawl.IsCompleted)
                 {
-                    console.WriteLine(Progress(crawler.Progress, time.GetElapsedTime(started), markup: false));
+                    console.WriteLine(Progress(progress, time.GetElapsedTime(started), markup: false));
                 }
             }
         }
-        var crawled = await crawl;
-        var crawledAt = time.GetTimestamp();
-        // As the health check does: what the site's routing compiles on a second request.
-        var report = await RepeatPass.AfterCrawlAsync(Registration, crawled, crawledAt, targets: null, fetcher, options, time, logger, cancellationToken);
+        var report = (await crawl).Report;
         WriteSummary(console, report, options);
         return new RunResult(report, startedAt);
     }

@@ -6,8 +6,6 @@ using HealthChecks.Warmup.Fetching;
 using HealthChecks.Warmup.Model;
 using HealthChecks.Warmup.Reporting;
 using HealthChecks.Warmup.Rules;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace HealthChecks.Warmup.Coordination;
@@ -16,18 +14,14 @@ namespace HealthChecks.Warmup.Coordination;
 /// Owns one registration's warm-up: runs one attempt at a time, retries a failed one after an
 /// exponential backoff with jitter, and latches success. Probes only read <see cref="Snapshot"/>.
 /// </summary>
-internal sealed class WarmupCoordinator(
-    string name,
-    SiteWarmupOptions options,
-    InProcessApplication application,
-    IServer? server,
-    IServiceProvider services,
-    IHttpClientFactory httpClientFactory,
-    WarmupTelemetry telemetry,
-    TimeProvider time,
-    Func<double> jitter,
-    ILogger<WarmupCoordinator> logger)
+/// <param name="name">The registration's name.</param>
+/// <param name="options">The registration's options.</param>
+/// <param name="app">What the warm-up reads of the app it runs in.</param>
+/// <param name="jitter">The retry backoff's jitter, from 0 to 1.</param>
+/// <param name="logger">Where the warm-up logs.</param>
+internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, WarmupApp app, Func<double> jitter, ILogger logger)
 {
+    private readonly TimeProvider _time = app.Time;
     private WarmupSnapshot _snapshot = WarmupSnapshot.Initial;
     private int _attempt;
     private int _verboseLoggedAttempt;
@@ -67,9 +61,9 @@ internal sealed class WarmupCoordinator(
         for (var failures = 1; failure.State == WarmupState.Failed; failures++)
         {
             var delay = RetryDelay(options, failures - 1, jitter());
-            Publish(Snapshot with { NextAttemptAt = time.GetUtcNow() + delay });
+            Publish(Snapshot with { NextAttemptAt = _time.GetUtcNow() + delay });
             WarmupLog.RetryScheduled(logger, Name, (long)delay.TotalMilliseconds, failures + 1);
-            await Task.Delay(delay, time, stopping);
+            await Task.Delay(delay, _time, stopping);
             failure = await AttemptAsync(stopping);
         }
     }
@@ -123,69 +117,32 @@ internal sealed class WarmupCoordinator(
     /// <summary>One crawl, judged. Nothing of it outlives this method but the verdict.</summary>
     private async Task<WarmupSnapshot> CrawlAsync(int attempt, CrawlProgress progress, CancellationToken stopping)
     {
-        if (options.Transport == WarmupTransport.InProcess && application.Pipeline is null)
+        if (options.Transport == WarmupTransport.InProcess && app.Application.Pipeline is null)
         {
             throw new InvalidOperationException(
                 "The application's request pipeline was not captured: AddSiteWarmup needs an ASP.NET Core web host (WebApplication or ConfigureWebHost).");
         }
-        var address = SiteAddress.Resolve(options, server, services);
-        var origin = address.Origin;
+        var address = app.Address(options);
         if (!_originChecked)
         {
             _originChecked = true;
             if (address.Source != SiteAddressSource.BaseAddress && address.CachesByHost)
             {
-                WarmupLog.PublicOriginNotSet(logger, Name, origin, SiteWarmupOptions.SectionFor(Name) + ":BaseAddress");
+                WarmupLog.PublicOriginNotSet(logger, Name, address.Origin, SiteWarmupOptions.SectionFor(Name) + ":BaseAddress");
             }
         }
         IFetcher fetcher = options.Transport == WarmupTransport.Http
-            ? new HttpFetcher(httpClientFactory.CreateClient(WarmupHttpClient.Name(Name)), options, time, ownApp: true)
-            : new InProcessFetcher(application, options, ServerRequestDefaults.From(services), time);
-        var crawler = new Crawler(Name, options, fetcher, time, logger, telemetry, progress);
-        var endpoints = AppEndpoints.Read(services);
+            ? new HttpFetcher(app.HttpClients.CreateClient(WarmupHttpClient.Name(Name)), options, _time, ownApp: true)
+            : new InProcessFetcher(app.Application, options, app.RequestDefaults, _time);
+        var pipeline = new WarmupPipeline(Name, options, fetcher, _time, logger, app.Telemetry);
         var discoverEndpoints = options.DiscoverEndpoints ?? options.Transport == WarmupTransport.InProcess;
-        var (scope, seeds) = await WarmupSeeds.DiscoverAsync(Name, address, options, services.GetServices<ISiteWarmupSource>(),
-            discoverEndpoints ? endpoints : null, stopping);
-        WarmupLog.WarmupStarted(logger, Name, attempt, seeds.Count, origin);
-        using var span = WarmupTelemetry.StartAttempt(Name, attempt, origin);
-        var report = await crawler.RunAsync(attempt, scope, seeds, stopping);
-        var crawled = time.GetTimestamp();
-        string? serverWarmup = null;
-        if (Succeeded(report))
-        {
-            // The server first, then the repeat pass: what routing compiles on a second request is
-            // generated in the background after the first, and the server's requests give it time.
-            IReadOnlyList<UrlOutcome>? repeat = null;
-            if (options.Transport == WarmupTransport.InProcess && options.WarmServer)
-            {
-                repeat = RepeatPass.Targets(report.Outcomes);
-                (report, serverWarmup) = await WarmServerAsync(report, origin, repeat, stopping);
-            }
-            report = await RepeatPass.AfterCrawlAsync(Name, report, crawled, repeat, fetcher, options, time, logger, stopping);
-        }
+        var (scope, seeds) = await pipeline.DiscoverAsync(address, app.Sources, discoverEndpoints ? app.Endpoints() : null, stopping);
+        using var span = WarmupTelemetry.StartAttempt(Name, attempt, address.Origin);
+        var (report, serverWarmup) = await pipeline.RunAsync(attempt, scope, seeds, progress, app.Server, stopping);
         var judged = Judge(report, address) with { ServerWarmup = serverWarmup };
         WarmupTelemetry.EndAttempt(span, report, judged.Failures);
-        telemetry.RecordWarmup(Name, report.Duration, judged.State == WarmupState.Succeeded);
+        app.Telemetry.RecordWarmup(Name, report.Duration, judged.State == WarmupState.Succeeded);
         return judged;
-    }
-
-    private bool Succeeded(WarmupReport report) =>
-        FailureRules.Failures(report, options.IgnoreResourceServerErrors, options.JudgeDiscoveredEndpoints).Count == 0;
-
-    /// <summary>The server's own path, after a crawl that succeeded: its outcomes are judged with the crawl's.</summary>
-    private async Task<(WarmupReport Report, string Summary)> WarmServerAsync(WarmupReport report, Uri origin, IReadOnlyList<UrlOutcome> repeat, CancellationToken stopping)
-    {
-        var started = time.GetTimestamp();
-        var result = await new ServerWarmup(options, time).RunAsync(server, origin, report, repeat, stopping);
-        if (result.Skipped)
-        {
-            WarmupLog.ServerWarmupSkipped(logger, Name, result.Summary);
-            return (report, result.Summary);
-        }
-        // Judged with the crawl's outcomes, not counted with them: the counts are the site's URLs.
-        WarmupLog.ServerWarmed(logger, Name, result.Summary);
-        return (new WarmupReport(report.Attempt, report.Origin, report.Duration + time.GetElapsedTime(started), report.Counts, [.. report.Outcomes, .. result.Outcomes]),
-            result.Summary);
     }
 
     private WarmupSnapshot Judge(WarmupReport report, SiteAddress address)
@@ -216,7 +173,7 @@ internal sealed class WarmupCoordinator(
 
     private async Task LogProgressAsync(CrawlProgress progress, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.ProgressInterval, time);
+        using var timer = new PeriodicTimer(options.ProgressInterval, _time);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))

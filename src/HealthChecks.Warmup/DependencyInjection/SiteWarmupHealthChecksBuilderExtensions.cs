@@ -52,6 +52,7 @@ public static class SiteWarmupHealthChecksBuilderExtensions
         AddInProcessTransport(services);
         services.AddHttpContextAccessor();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<WarmupApp>();
         services.TryAddSingleton<WarmupCoordinators>();
         services.TryAddSingleton<ExtractionPrimer>();
         services.AddMetrics();

@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace HealthChecks.Warmup.Discovery;
 
@@ -17,10 +16,11 @@ internal static class AppEndpoints
     /// <param name="Named">Sample paths given with <c>WithWarmup</c> or <c>[Warmup]</c>.</param>
     internal sealed record Found(List<string> Discovered, List<string> Named);
 
-    public static Found Read(IServiceProvider services)
+    /// <summary>The endpoints of <paramref name="dataSource"/>, the app's (none without routing).</summary>
+    public static Found Read(EndpointDataSource? dataSource)
     {
         var found = new Found([], []);
-        if (services.GetService<EndpointDataSource>() is not { } dataSource)
+        if (dataSource is null)
         {
             return found;
         }

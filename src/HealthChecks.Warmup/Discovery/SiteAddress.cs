@@ -1,8 +1,5 @@
-using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace HealthChecks.Warmup.Discovery;
 
@@ -43,12 +40,15 @@ internal sealed record SiteAddress(Uri Origin, SiteAddressSource Source, IReadOn
     /// <summary>An origin given as it is, with no other name (the command-line tool's site).</summary>
     public static SiteAddress Of(Uri origin) => new(SiteScope.OriginOf(origin), SiteAddressSource.BaseAddress, [], []);
 
-    public static SiteAddress Resolve(SiteWarmupOptions options, IServer? server, IServiceProvider services)
+    /// <summary>
+    /// The address an attempt warms under. <paramref name="allowedHosts"/> is host filtering's
+    /// <c>AllowedHosts</c>; <paramref name="cachesByHost"/> whether the app has output caching.
+    /// </summary>
+    public static SiteAddress Resolve(SiteWarmupOptions options, IServer? server, IList<string>? allowedHosts, bool cachesByHost)
     {
         var bound = BoundAddresses.SiteOrigin(server);
-        var cachesByHost = services.GetService<IServiceProviderIsService>()?.IsService(typeof(Microsoft.AspNetCore.OutputCaching.IOutputCacheStore)) == true;
         var inProcess = options.Transport == WarmupTransport.InProcess;
-        var allowed = AllowedHostsOf(services);
+        var allowed = Restricted(allowedHosts);
         var filtering = allowed is not null;
         var concrete = allowed?.Where(h => !h.Contains('*', StringComparison.Ordinal)).ToList() ?? [];
 
@@ -98,9 +98,8 @@ internal sealed record SiteAddress(Uri Origin, SiteAddressSource Source, IReadOn
     /// The app's <c>AllowedHosts</c> when host filtering restricts them; <see langword="null"/> when it
     /// allows any host (<c>*</c>, or not configured).
     /// </summary>
-    private static List<string>? AllowedHostsOf(IServiceProvider services)
+    private static List<string>? Restricted(IList<string>? hosts)
     {
-        var hosts = services.GetService<IOptions<HostFilteringOptions>>()?.Value.AllowedHosts;
         if (hosts is null || hosts.Count == 0 || hosts.Any(h => h.Trim() == "*"))
         {
             return null;

@@ -190,7 +190,7 @@ internal static class BenchSite
         {
             var origin = await StartedAsync(services, stoppingToken);
             var options = new SiteWarmupOptions();
-            var fetcher = new InProcessFetcher(services.GetRequiredService<InProcessApplication>(), options, ServerRequestDefaults.From(services), TimeProvider.System);
+            var fetcher = new InProcessFetcher(services.GetRequiredService<InProcessApplication>(), options, ServerRequestDefaults.From(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>>().Value), TimeProvider.System);
             ready.Duration = await ReplayAsync(site, origin, fetcher, options.EffectiveMaxConcurrency, stoppingToken);
         }
     }
@@ -208,7 +208,7 @@ internal static class BenchSite
             var origin = await StartedAsync(services, stoppingToken);
             var options = new SiteWarmupOptions();
             Configure(options, site, WarmupTransport.InProcess);
-            var fetcher = new InProcessFetcher(services.GetRequiredService<InProcessApplication>(), options, ServerRequestDefaults.From(services), TimeProvider.System);
+            var fetcher = new InProcessFetcher(services.GetRequiredService<InProcessApplication>(), options, ServerRequestDefaults.From(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>>().Value), TimeProvider.System);
             WarmupReport? report = null;
             var floor = TimeSpan.Zero;
             for (var run = 1; run <= Math.Max(1, runs); run++)

@@ -67,7 +67,7 @@ public sealed class EndpointDiscoveryTests
         SlowCatalog.ColdDelay = TimeSpan.Zero;
         await using var site = await AppWithEveryKindOfEndpoint().StartAsync();
 
-        var found = AppEndpoints.Read(site.Services);
+        var found = AppEndpoints.Read(site.Services.GetService<Microsoft.AspNetCore.Routing.EndpointDataSource>());
 
         Assert.That(found.Discovered, Is.EquivalentTo(s_expected), "health endpoints are the framework's code, not the app's");
         Assert.That(found.Named, Is.EquivalentTo(s_named));

@@ -5,8 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace HealthChecks.Warmup.Fetching.InProcess;
 
@@ -17,9 +15,8 @@ namespace HealthChecks.Warmup.Fetching.InProcess;
 /// </summary>
 internal sealed record ServerRequestDefaults(bool AllowSynchronousIO, long? MaxRequestBodySize, MinDataRate? MinRequestBodyDataRate, MinDataRate? MinResponseDataRate)
 {
-    public static ServerRequestDefaults From(IServiceProvider services)
+    public static ServerRequestDefaults From(KestrelServerOptions kestrel)
     {
-        var kestrel = services.GetService<IOptions<KestrelServerOptions>>()?.Value ?? new KestrelServerOptions();
         var limits = kestrel.Limits;
         return new(kestrel.AllowSynchronousIO, limits.MaxRequestBodySize, limits.MinRequestBodyDataRate, limits.MinResponseDataRate);
     }

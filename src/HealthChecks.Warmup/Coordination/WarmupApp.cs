@@ -1,0 +1,55 @@
+using HealthChecks.Warmup.Discovery;
+using HealthChecks.Warmup.Fetching.InProcess;
+using HealthChecks.Warmup.Reporting;
+using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace HealthChecks.Warmup.Coordination;
+
+/// <summary>
+/// What a warm-up reads of the app it runs in, each part injected (the optional ones are absent from a
+/// bare host: no server, no routing): one for every registration. The coordinators read the app only
+/// through this.
+/// </summary>
+internal sealed class WarmupApp(
+    InProcessApplication application,
+    IHttpClientFactory httpClients,
+    IEnumerable<ISiteWarmupSource> sources,
+    IOptions<KestrelServerOptions> kestrel,
+    IOptions<HostFilteringOptions> hostFiltering,
+    WarmupTelemetry telemetry,
+    TimeProvider time,
+    IServiceProviderIsService? isService = null,
+    IServer? server = null,
+    EndpointDataSource? endpoints = null)
+{
+    /// <summary>The app's request pipeline, once the host has built it.</summary>
+    public InProcessApplication Application { get; } = application;
+
+    /// <summary>The named HTTP clients of the HTTP transport.</summary>
+    public IHttpClientFactory HttpClients { get; } = httpClients;
+
+    /// <summary>The app's own sources of sites and entry pages.</summary>
+    public IReadOnlyList<ISiteWarmupSource> Sources { get; } = [.. sources];
+
+    /// <summary>The server, when the host has one (the server warm-up and the bound addresses need it).</summary>
+    public IServer? Server { get; } = server;
+
+    public WarmupTelemetry Telemetry { get; } = telemetry;
+
+    public TimeProvider Time { get; } = time;
+
+    /// <summary>Kestrel's request settings, which in-process requests observe too.</summary>
+    public ServerRequestDefaults RequestDefaults { get; } = ServerRequestDefaults.From(kestrel.Value);
+
+    /// <summary>The origin to warm under and the other names of the site, read when an attempt starts.</summary>
+    public SiteAddress Address(SiteWarmupOptions options) => SiteAddress.Resolve(options, Server, hostFiltering.Value.AllowedHosts,
+        cachesByHost: isService?.IsService(typeof(Microsoft.AspNetCore.OutputCaching.IOutputCacheStore)) == true);
+
+    /// <summary>The app's endpoints, read when an attempt starts (routing builds them with the pipeline).</summary>
+    public AppEndpoints.Found Endpoints() => AppEndpoints.Read(endpoints);
+}

@@ -1,0 +1,74 @@
+using HealthChecks.Warmup.Discovery;
+using HealthChecks.Warmup.Fetching;
+using HealthChecks.Warmup.Fetching.Http;
+using HealthChecks.Warmup.Model;
+using HealthChecks.Warmup.Reporting;
+using HealthChecks.Warmup.Rules;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Logging;
+
+namespace HealthChecks.Warmup.Crawling;
+
+/// <summary>What one pass of the pipeline produced: the report to judge, and what the server warm-up said.</summary>
+/// <param name="Report">The crawl's outcomes and counts, with the server warm-up's and the repeat pass's outcomes to judge.</param>
+/// <param name="ServerWarmup">The server warm-up's summary, or why it was skipped; <see langword="null"/> when it did not run.</param>
+internal sealed record WarmupPass(WarmupReport Report, string? ServerWarmup);
+
+/// <summary>
+/// One warm-up attempt from its sites to its report, composed here once for the health check and for
+/// <c>dotnet-warmup</c>: where it starts (the sites, entry pages and endpoints), the crawl, and after a
+/// crawl that succeeded the server warm-up (in-process, when asked) and the repeat pass. Judging the
+/// report is the caller's.
+/// </summary>
+internal sealed class WarmupPipeline(string registration, SiteWarmupOptions options, IFetcher fetcher, TimeProvider time, ILogger logger, WarmupTelemetry? telemetry = null)
+{
+    /// <summary>Where an attempt starts: its scope and its seeds.</summary>
+    public Task<(SiteScope Scope, List<CrawlRequest> Seeds)> DiscoverAsync(SiteAddress address, IEnumerable<ISiteWarmupSource> sources,
+        AppEndpoints.Found? endpoints, CancellationToken cancellationToken) =>
+        WarmupSeeds.DiscoverAsync(registration, address, options, sources, endpoints, cancellationToken);
+
+    /// <summary>
+    /// Crawls from <paramref name="seeds"/>, counting into <paramref name="progress"/>; then, if nothing
+    /// failed, warms <paramref name="server"/>'s own path (in-process) and repeats what routing compiles
+    /// on a second request. Throws <see cref="OperationCanceledException"/> only when
+    /// <paramref name="stopping"/> is cancelled.
+    /// </summary>
+    public async Task<WarmupPass> RunAsync(int attempt, SiteScope scope, IReadOnlyList<CrawlRequest> seeds, CrawlProgress progress, IServer? server,
+        CancellationToken stopping)
+    {
+        WarmupLog.WarmupStarted(logger, registration, attempt, seeds.Count, scope.Origin);
+        var report = await new Crawler(registration, options, fetcher, time, logger, telemetry, progress).RunAsync(attempt, scope, seeds, stopping);
+        var crawled = time.GetTimestamp();
+        if (FailureRules.Failures(report, options.IgnoreResourceServerErrors, options.JudgeDiscoveredEndpoints).Count > 0)
+        {
+            return new WarmupPass(report, null);
+        }
+        // The server first, then the repeat pass: what routing compiles on a second request is
+        // generated in the background after the first, and the server's requests give it time.
+        string? serverWarmup = null;
+        IReadOnlyList<UrlOutcome>? repeat = null;
+        if (options.Transport == WarmupTransport.InProcess && options.WarmServer)
+        {
+            repeat = RepeatPass.Targets(report.Outcomes);
+            (report, serverWarmup) = await WarmServerAsync(report, server, repeat, stopping);
+        }
+        report = await RepeatPass.AfterCrawlAsync(registration, report, crawled, repeat, fetcher, options, time, logger, stopping);
+        return new WarmupPass(report, serverWarmup);
+    }
+
+    /// <summary>The server's own path, after a crawl that succeeded: its outcomes are judged with the crawl's.</summary>
+    private async Task<(WarmupReport Report, string Summary)> WarmServerAsync(WarmupReport report, IServer? server, IReadOnlyList<UrlOutcome> repeat, CancellationToken stopping)
+    {
+        var started = time.GetTimestamp();
+        var result = await new ServerWarmup(options, time).RunAsync(server, report.Origin, report, repeat, stopping);
+        if (result.Skipped)
+        {
+            WarmupLog.ServerWarmupSkipped(logger, registration, result.Summary);
+            return (report, result.Summary);
+        }
+        // Judged with the crawl's outcomes, not counted with them: the counts are the site's URLs.
+        WarmupLog.ServerWarmed(logger, registration, result.Summary);
+        return (new WarmupReport(report.Attempt, report.Origin, report.Duration + time.GetElapsedTime(started), report.Counts, [.. report.Outcomes, .. result.Outcomes]),
+            result.Summary);
+    }
+}
