@@ -17,9 +17,8 @@ internal static class WarmupSeeds
         CancellationToken cancellationToken)
     {
         var origin = address.Origin;
-        List<Uri> sites = options.Hosts.Count == 0
-            ? [origin]
-            : [.. options.Hosts.Select(host => HostOrigin(origin, host) ?? throw new InvalidOperationException($"Hosts has '{host}', which is not a host name."))];
+        // Hosts were checked when the options were validated (SiteWarmupOptionsValidator, at start and in dotnet-warmup).
+        List<Uri> sites = options.Hosts.Count == 0 ? [origin] : [.. options.Hosts.Select(host => HostOrigin(origin, host)).OfType<Uri>()];
         var seeds = new List<CrawlRequest>();
         foreach (var site in sites)
         {
