@@ -179,6 +179,10 @@ public sealed class SiteWarmupOptions
     public IList<string> ExcludedPaths { get; set; } =
         ["*/logout*", "*/logoff*", "*/signout*", "*/sign-out*", "*/log-out*"];
 
+    /// <summary>Whether one of the <see cref="ExcludedPaths"/> matches <paramref name="path"/>.</summary>
+    internal bool Excludes(string path) =>
+        ExcludedPaths.Any(pattern => System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(pattern, path, ignoreCase: true));
+
     /// <summary>
     /// How many requests run at once. Default (<see langword="null"/>): in-process, twice
     /// <see cref="Environment.ProcessorCount"/>; over HTTP, where requests mostly wait on the network,

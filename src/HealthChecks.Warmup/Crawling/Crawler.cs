@@ -14,9 +14,6 @@ namespace HealthChecks.Warmup.Crawling;
 /// </summary>
 internal sealed partial class Crawler(string registration, SiteWarmupOptions options, IFetcher fetcher, TimeProvider time, ILogger logger, WarmupTelemetry? telemetry = null, CrawlProgress? progress = null)
 {
-    /// <summary>The most robots.txt files and sitemaps one warm-up reads.</summary>
-    internal const int MaxSitemaps = 50;
-
     private static readonly HashSet<int> s_redirects = [301, 302, 303, 307, 308];
 
     /// <summary>
@@ -26,7 +23,6 @@ internal sealed partial class Crawler(string registration, SiteWarmupOptions opt
     /// </summary>
     private static readonly TaskScheduler s_parsing =
         new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, Math.Max(1, Environment.ProcessorCount - 1)).ConcurrentScheduler;
-    private int _sitemapsAdmitted;
     private readonly ConcurrentQueue<UrlOutcome> _outcomes = new();
     private readonly LogLevel _detail = options.Verbose ? LogLevel.Information : LogLevel.Debug;
 
@@ -44,45 +40,32 @@ internal sealed partial class Crawler(string registration, SiteWarmupOptions opt
         using var deadline = new CancellationTokenSource(options.Deadline, time);
         using var crawl = CancellationTokenSource.CreateLinkedTokenSource(stopping, deadline.Token);
 
-        var frontier = new Frontier(scope, options, Progress);
         var resolved = new ResolvedLinks(scope.Origin);
         var workerCount = Math.Max(1, options.EffectiveMaxConcurrency);
         var pressure = new BackPressure(workerCount, options.RequestRetryDelay, options.MaxRateLimitWait, time);
+        var files = new SitemapDiscovery(options);
+        Frontier? frontier = null;
         try
         {
-            var sites = scope.Origins.ToList();
-            if (options.DiscoverSitemaps || options.RespectRobotsTxt)
+            // robots.txt first, before the frontier exists: its Disallow rules hold for every URL.
+            var robots = await ReadRobotsTxtAsync(files, scope, pressure, crawl.Token);
+            frontier = new Frontier(scope, options, Progress, robots.Disallowed);
+            foreach (var url in robots.Requested)
             {
-                // robots.txt first: its Disallow rules must hold before anything else is requested.
-                var links = new List<ExtractedLink>();
-                foreach (var site in sites)
-                {
-                    var robots = new CrawlRequest(new Uri(site, "/robots.txt"), UrlKind.Sitemap, 0, null, IsEntry: false, RedirectHops: 0);
-                    if (frontier.TryClaim(robots.Url))
-                    {
-                        Interlocked.Increment(ref _sitemapsAdmitted);
-                        await VisitAsync(robots, frontier, resolved, pressure, links, crawl.Token);
-                    }
-                }
+                frontier.Requested(url);
             }
             foreach (var seed in seeds)
             {
                 Offer(frontier, seed);
             }
-            if (options.DiscoverSitemaps)
-            {
-                foreach (var site in sites)
-                {
-                    Offer(frontier, new CrawlRequest(new Uri(site, "/sitemap.xml"), UrlKind.Sitemap, 0, null, IsEntry: false, RedirectHops: 0));
-                }
-            }
-            frontier.SeedingDone();
 
-            var workers = new Task[workerCount];
-            for (var i = 0; i < workers.Length; i++)
+            var workers = new Task[workerCount + 1];
+            for (var i = 0; i < workerCount; i++)
             {
                 workers[i] = WorkAsync(frontier, resolved, pressure, crawl.Token);
             }
+            // The sitemaps are read beside the workers; the crawl ends after the last one's pages.
+            workers[workerCount] = ReadSitemapsAsync(files, frontier, [.. robots.Sitemaps, .. files.DefaultSitemaps(scope.Origins)], pressure, workerCount, crawl.Token);
             await Task.WhenAll(workers);
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested && deadline.IsCancellationRequested)
@@ -93,7 +76,7 @@ internal sealed partial class Crawler(string registration, SiteWarmupOptions opt
             }
         }
         // A discovered endpoint or a guess that a page, stylesheet or sitemap also referenced is the site's link.
-        var outcomes = _outcomes.Select(o => (o.IsDiscovered || o.IsSpeculative) && !frontier.IsOnlyGuessed(new Uri(o.Url), o.Kind == UrlKind.Page ? UrlKind.Page : UrlKind.Resource) ? o with { IsDiscovered = false, IsSpeculative = false } : o);
+        var outcomes = _outcomes.Select(o => (o.IsDiscovered || o.IsSpeculative) && frontier?.IsOnlyGuessed(new Uri(o.Url), o.Kind == UrlKind.Page ? UrlKind.Page : UrlKind.Resource) == false ? o with { IsDiscovered = false, IsSpeculative = false } : o);
         return new WarmupReport(attempt, scope.Origin, time.GetElapsedTime(started), Progress, [.. outcomes]);
     }
 
@@ -117,28 +100,17 @@ internal sealed partial class Crawler(string registration, SiteWarmupOptions opt
 
     private async Task VisitAsync(CrawlRequest request, Frontier frontier, ResolvedLinks resolved, BackPressure pressure, List<ExtractedLink> links, CancellationToken cancellationToken)
     {
-        var started = time.GetTimestamp();
         // Disposed when this visit is done with the body: the extraction below has ended by then.
-        using var response = await FetchAsync(request, pressure, cancellationToken);
-        var kind = response.ReachedHealthCheck ? UrlKind.HealthEndpoint : request.Kind;
-        var outcome = new UrlOutcome(request.Url.AbsoluteUri, kind, request.Depth, request.Referrer?.AbsoluteUri, request.IsEntry,
-            response.StatusCode, response.Failure, response.Error, time.GetElapsedTime(started), response.Attempts, request.IsDiscovered, request.IsSpeculative);
-        Record(outcome);
-
-        if (response.Failure != FetchFailure.None || response.StatusCode is not { } status || kind == UrlKind.HealthEndpoint)
+        using var response = await FetchAndRecordAsync(request, pressure, cancellationToken);
+        if (response.Failure != FetchFailure.None || response.StatusCode is not { } status || response.ReachedHealthCheck)
         {
             return;
         }
         if (s_redirects.Contains(status))
         {
-            FollowRedirect(request, response.Location, frontier);
-            return;
-        }
-        if (request.Kind == UrlKind.Sitemap)
-        {
-            if (status is >= 200 and < 300)
+            if (Redirected(request, response.Location, frontier.Scope) is { } next)
             {
-                ReadSitemap(request, response, frontier);
+                Offer(frontier, next);
             }
             return;
         }
@@ -193,11 +165,12 @@ internal sealed partial class Crawler(string registration, SiteWarmupOptions opt
         _ => new CrawlRequest(link.Url, UrlKind.Resource, from.Depth, from.Url, IsEntry: false, RedirectHops: 0),
     };
 
-    private void FollowRedirect(CrawlRequest request, string? location, Frontier frontier)
+    /// <summary>The request a redirect leads to, within the redirect limit; <see langword="null"/> past it or without a usable Location.</summary>
+    private CrawlRequest? Redirected(CrawlRequest request, string? location, SiteScope scope)
     {
         if (LinkResolver.Resolve(request.Url, location) is not { } target)
         {
-            return;
+            return null;
         }
         if (request.RedirectHops >= options.MaxRedirects)
         {
@@ -205,23 +178,18 @@ internal sealed partial class Crawler(string registration, SiteWarmupOptions opt
             {
                 WarmupLog.LimitReached(logger, registration, WarmupLimits.MaxRedirects);
             }
-            return;
+            return null;
         }
-        frontier.Scope.TryAdmitHttpsRedirect(request.Url, target);
-        Offer(frontier, request with { Url = target, Referrer = request.Url, RedirectHops = request.RedirectHops + 1 });
+        scope.TryAdmitHttpsRedirect(request.Url, target);
+        return request with { Url = target, Referrer = request.Url, RedirectHops = request.RedirectHops + 1 };
     }
 
-    private void Offer(Frontier frontier, CrawlRequest request)
+    private void Offer(Frontier frontier, CrawlRequest request) => Logged(frontier.Offer(request), request);
+
+    /// <summary>Logs what the frontier did with <paramref name="request"/>, where that is worth a line.</summary>
+    private Admission Logged(Admission admission, CrawlRequest request)
     {
-        if (request.Kind == UrlKind.Sitemap && request.RedirectHops == 0 && Interlocked.Increment(ref _sitemapsAdmitted) > MaxSitemaps)
-        {
-            if (Progress.Reached(WarmupLimits.MaxSitemaps))
-            {
-                WarmupLog.LimitReached(logger, registration, WarmupLimits.MaxSitemaps);
-            }
-            return;
-        }
-        switch (frontier.Offer(request))
+        switch (admission)
         {
             // Checked first: the URLs are formatted only for a log that is written.
             case Admission.OutOfScope when logger.IsEnabled(_detail):
@@ -234,6 +202,18 @@ internal sealed partial class Crawler(string registration, SiteWarmupOptions opt
                 WarmupLog.LimitReached(logger, registration, WarmupLimits.MaxUrls);
                 break;
         }
+        return admission;
+    }
+
+    /// <summary>Fetches <paramref name="request"/> within the app's back-pressure and records its outcome.</summary>
+    private async Task<FetchResult> FetchAndRecordAsync(CrawlRequest request, BackPressure pressure, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var response = await FetchAsync(request, pressure, cancellationToken);
+        var kind = response.ReachedHealthCheck ? UrlKind.HealthEndpoint : request.Kind;
+        Record(new UrlOutcome(request.Url.AbsoluteUri, kind, request.Depth, request.Referrer?.AbsoluteUri, request.IsEntry,
+            response.StatusCode, response.Failure, response.Error, time.GetElapsedTime(started), response.Attempts, request.IsDiscovered, request.IsSpeculative));
+        return response;
     }
 
     private void Record(UrlOutcome outcome)

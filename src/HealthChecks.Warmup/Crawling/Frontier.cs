@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.IO.Enumeration;
 using System.Threading.Channels;
 using HealthChecks.Warmup.Discovery;
 using HealthChecks.Warmup.Model;
@@ -37,24 +36,46 @@ internal sealed class Frontier
     private readonly ConcurrentDictionary<string, byte> _seen = new(StringComparer.Ordinal);
     private readonly Lock _admitting = new();
     private readonly Channel<CrawlRequest> _queue = Channel.CreateUnbounded<CrawlRequest>();
-    // Admitted and not yet done, plus one held while the entry pages are being offered.
+    // Queued and not yet done, plus one held while seeding: until the entry pages and every sitemap's pages are offered.
     private int _pending = 1;
 
-    private string[] _disallowed = [];
+    // Path prefixes robots.txt disallows: read before the frontier exists, so they hold for every URL.
+    private readonly string[] _disallowed;
 
-    public Frontier(SiteScope scope, SiteWarmupOptions options, CrawlProgress progress)
+    public Frontier(SiteScope scope, SiteWarmupOptions options, CrawlProgress progress, IEnumerable<string>? disallowed = null)
     {
         Scope = scope;
         _options = options;
         _progress = progress;
+        _disallowed = [.. disallowed ?? []];
     }
 
     public SiteScope Scope { get; }
 
     public ChannelReader<CrawlRequest> Queue => _queue.Reader;
 
+    /// <summary>Admits <paramref name="request"/> (see <see cref="Claim"/>) and queues it for the workers.</summary>
     public Admission Offer(CrawlRequest request)
     {
+        var admission = Claim(request, out var admitted);
+        if (admission == Admission.Admitted)
+        {
+            // Every caller holds a count of its own (the seeding, or the visit that found the link), so the
+            // queue cannot complete before this one is counted.
+            Interlocked.Increment(ref _pending);
+            _queue.Writer.TryWrite(admitted);
+        }
+        return admission;
+    }
+
+    /// <summary>
+    /// Admits <paramref name="request"/> for a caller that fetches it itself (a sitemap): once each, inside
+    /// the site (moved onto it when it names the site under another scheme or host), not excluded, within
+    /// depth and count limits; counted like any other. <paramref name="admitted"/> is the request to make.
+    /// </summary>
+    public Admission Claim(CrawlRequest request, out CrawlRequest admitted)
+    {
+        admitted = request;
         var url = request.Url;
         if (request.Kind == UrlKind.Page && !request.IsEntry && request.Referrer is not null)
         {
@@ -80,7 +101,7 @@ internal sealed class Frontier
         {
             if (Scope.MoveOntoSite(url) is { } moved)
             {
-                return Offer(request with { Url = moved });
+                return Claim(request with { Url = moved }, out admitted);
             }
             _progress.CountOutOfScope();
             return Admission.OutOfScope;
@@ -90,19 +111,14 @@ internal sealed class Frontier
             _progress.CountExcluded();
             return Admission.Excluded;
         }
-        var admission = Claim(key, queued: true, request.IsDiscovered ? DiscoveredOnly : request.IsSpeculative ? GuessedOnly : Referenced);
-        if (admission == Admission.Admitted)
-        {
-            _queue.Writer.TryWrite(request);
-        }
-        return admission;
+        return Admit(key, request.IsDiscovered ? DiscoveredOnly : request.IsSpeculative ? GuessedOnly : Referenced);
     }
 
     /// <summary>
-    /// Admits a URL the caller fetches itself, before the workers start (robots.txt): counted and
-    /// deduplicated like any other, but not queued.
+    /// A URL requested before the frontier existed (robots.txt): counted and deduplicated like any other,
+    /// so that no link requests it again.
     /// </summary>
-    public bool TryClaim(Uri url) => Scope.Contains(url) && !IsExcluded(url) && Claim(url.AbsoluteUri, queued: false, Referenced) == Admission.Admitted;
+    public void Requested(Uri url) => Admit(url.AbsoluteUri, Referenced);
 
     /// <summary>
     /// Whether only a guess of the library's named <paramref name="url"/> — endpoint discovery, or a
@@ -114,10 +130,7 @@ internal sealed class Frontier
     private string KeyOf(Uri url, UrlKind kind) =>
         kind == UrlKind.Resource && Scope.SharesResources && Scope.Contains(url) ? url.PathAndQuery : url.AbsoluteUri;
 
-    /// <summary>Path prefixes robots.txt disallows; set before the workers start.</summary>
-    public void Disallow(IEnumerable<string> prefixes) => _disallowed = [.. _disallowed, .. prefixes];
-
-    private Admission Claim(string key, bool queued, byte mark)
+    private Admission Admit(string key, byte mark)
     {
         lock (_admitting)
         {
@@ -131,15 +144,11 @@ internal sealed class Frontier
                 return Admission.OverLimit;
             }
             _progress.CountAdmitted();
-            if (queued)
-            {
-                Interlocked.Increment(ref _pending);
-            }
         }
         return Admission.Admitted;
     }
 
-    /// <summary>The entry pages are all offered: the crawl may end once the queue drains.</summary>
+    /// <summary>The entry pages and the sitemaps' pages are all offered: the crawl may end once the queue drains.</summary>
     public void SeedingDone() => Release();
 
     /// <summary>A worker finished an admitted URL (and offered what it found).</summary>
@@ -163,13 +172,6 @@ internal sealed class Frontier
                 return true;
             }
         }
-        foreach (var pattern in _options.ExcludedPaths)
-        {
-            if (FileSystemName.MatchesSimpleExpression(pattern, path, ignoreCase: true))
-            {
-                return true;
-            }
-        }
-        return false;
+        return _options.Excludes(path);
     }
 }

@@ -32,7 +32,7 @@ internal static class ContentTypes
     /// </summary>
     public static bool IsKept(CrawlRequest request, int statusCode, string? contentType) =>
         statusCode is >= 200 and < 300
-        && (request.Kind == UrlKind.Sitemap || IsHtml(contentType) || IsCss(contentType)
+        && (request.Kind is UrlKind.Sitemap or UrlKind.RobotsTxt || IsHtml(contentType) || IsCss(contentType)
             || (request.ReadAs == ReadAs.Module && IsJavaScript(contentType))
             || (request.ReadAs == ReadAs.Manifest && (IsJson(contentType) || MediaType(contentType).IsEmpty)));
 

@@ -89,7 +89,7 @@ internal sealed class CrawlProgress
 
     public void CountDone(UrlOutcome outcome)
     {
-        if (outcome.Kind == UrlKind.Sitemap)
+        if (outcome.Kind is UrlKind.Sitemap or UrlKind.RobotsTxt)
         {
             // A site without a sitemap is no broken link.
             Interlocked.Increment(ref _sitemaps);

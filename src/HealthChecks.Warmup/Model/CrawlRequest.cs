@@ -1,12 +1,14 @@
 namespace HealthChecks.Warmup.Model;
 
-/// <summary>Whether a URL was reached as a page (a link) or as a resource of a page or stylesheet.</summary>
+/// <summary>Why a URL was requested: a page (a link), a resource of a page or stylesheet, or a file that lists URLs.</summary>
 internal enum UrlKind
 {
     Page,
     Resource,
-    /// <summary>robots.txt or a sitemap, read for the pages it lists; never a failure.</summary>
+    /// <summary>A sitemap or sitemap index, read for the pages and sitemaps it lists; never a failure.</summary>
     Sitemap,
+    /// <summary>A site's robots.txt, read for its sitemaps and Disallow rules; never a failure.</summary>
+    RobotsTxt,
     /// <summary>A health endpoint of this app that a warm-up request reached: its answer is no verdict on the site; never a failure.</summary>
     HealthEndpoint,
 }

@@ -29,7 +29,7 @@ internal static class FailureRules
             // Not a verdict on the URL: the warm-up was not let through, so the site is not warm.
             return true;
         }
-        if (outcome.Kind == UrlKind.Sitemap)
+        if (outcome.Kind is UrlKind.Sitemap or UrlKind.RobotsTxt)
         {
             // robots.txt and sitemaps are optional: a broken one is logged, not a reason to stay cold.
             return false;

@@ -136,6 +136,47 @@ public sealed class SitesAndSitemapsTests(WarmupTransport transport)
     }
 
     [Test]
+    public async Task RedirectedRobotsTxt_IsReadAsRobotsTxt_BeforeAnyPage()
+    {
+        await using var site = await Site(o => o.RespectRobotsTxt = true)
+            .Redirect("/robots.txt", "/robots-live.txt", 301)
+            .Route("/robots-live.txt", async c => await c.Response.WriteAsync($"User-agent: *\nDisallow: /private\nSitemap: {Origin(c)}/listed.xml\n"))
+            .Route("/listed.xml", Xml(c => UrlSet($"{Origin(c)}/from-the-sitemap", $"{Origin(c)}/private/listed")))
+            .Html("/", "<a href=\"/private/page\">p</a>")
+            .Html("/from-the-sitemap", "ok")
+            .StartAsync();
+
+        var probe = await site.WaitForVerdictAsync();
+
+        Assert.That(probe.Status, Is.EqualTo(HttpStatusCode.OK), probe.Json);
+        Assert.That(site.Paths.Take(2), Is.EqualTo(new[] { "/robots.txt", "/robots-live.txt" }), "robots.txt and where it moved, before anything else");
+        Assert.That(site.Paths, Does.Contain("/from-the-sitemap").And.Not.Contain("/private/page").And.Not.Contain("/private/listed"));
+    }
+
+    [Test]
+    public async Task SitemapIndexNamingSixtySitemaps_IsReadUpToTheLimit()
+    {
+        var site = Site()
+            .Html("/", "home")
+            .Route("/sitemap.xml", Xml(c => "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+                + string.Concat(Enumerable.Range(1, 60).Select(i => $"<sitemap><loc>{Origin(c)}/maps/{i}.xml</loc></sitemap>")) + "</sitemapindex>"));
+        for (var i = 1; i <= 60; i++)
+        {
+            var page = $"/page-{i}";
+            site.Route($"/maps/{i}.xml", Xml(c => UrlSet(Origin(c) + page))).Html(page, "listed");
+        }
+        await using var _ = await site.StartAsync();
+
+        var probe = await site.WaitForVerdictAsync();
+
+        Assert.That(probe.Status, Is.EqualTo(HttpStatusCode.OK), probe.Json);
+        Assert.That(probe.Count("sitemaps"), Is.EqualTo(50), "robots.txt, sitemap.xml and 48 of the sixty");
+        Assert.That(site.Paths.Count(p => p.StartsWith("/maps/", StringComparison.Ordinal)), Is.EqualTo(48));
+        Assert.That(site.Paths.Count(p => p.StartsWith("/page-", StringComparison.Ordinal)), Is.EqualTo(48), "each read sitemap's page");
+        Assert.That(site.Logs.Named("WarmupLimitReached").Select(e => e.Properties["Limit"]), Is.EqualTo(new object[] { HealthChecks.Warmup.Model.WarmupLimits.MaxSitemaps }), "logged once");
+    }
+
+    [Test]
     public async Task RobotsTxtNotRespected_ByDefault()
     {
         await using var site = await Site()

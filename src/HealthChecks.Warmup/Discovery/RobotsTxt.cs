@@ -1,4 +1,4 @@
-namespace HealthChecks.Warmup.Extraction;
+namespace HealthChecks.Warmup.Discovery;
 
 /// <summary>
 /// Reads robots.txt: its <c>Sitemap:</c> lines, and the <c>Disallow:</c> path prefixes of the groups

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Xml;
 
-namespace HealthChecks.Warmup.Extraction;
+namespace HealthChecks.Warmup.Discovery;
 
 /// <summary>
 /// Reads a sitemap or sitemap index (sitemaps.org), gzipped or not: the <c>loc</c> of every
