@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace HealthChecks.Warmup;
 
 /// <summary>
@@ -55,6 +57,7 @@ public sealed class SiteWarmupOptions
     /// warm-up to slow down (429, or 503 with Retry-After) is not retried here but by
     /// <see cref="MaxRateLimitWait"/>, in both transports. Not used in-process. Default: 2. Range: 0–10.
     /// </summary>
+    [Range(0, 10)]
     public int MaxRequestRetries { get; set; } = 2;
 
     /// <summary>
@@ -86,12 +89,14 @@ public sealed class SiteWarmupOptions
     /// kind, and the attempt's later refusals are not waited for (the next attempt tries again). No
     /// pause is longer than this. Default: 2 minutes. Range: 0 (never wait) – 1 hour.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
     /// Over HTTP, the median wait before the first retry of a request; it doubles with each retry.
     /// Default: 500 ms. Range: 10 ms–1 minute.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.01", "00:01:00")]
     public TimeSpan RequestRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
@@ -141,6 +146,7 @@ public sealed class SiteWarmupOptions
     /// How many link hops are followed from an entry page: 0 fetches only the entry pages and their
     /// resources, 1 also the pages they link to (the site's second level). Default: 1. Range: 0–100.
     /// </summary>
+    [Range(0, 100)]
     public int MaxDepth { get; set; } = 1;
 
     /// <summary>
@@ -189,6 +195,7 @@ public sealed class SiteWarmupOptions
     /// four times <see cref="Environment.ProcessorCount"/> and at least 8. Parsing is bounded apart from
     /// this, to all cores but one. Range: 1–256.
     /// </summary>
+    [Range(1, 256)]
     public int? MaxConcurrency { get; set; }
 
     /// <summary><see cref="MaxConcurrency"/>, or its default for the <see cref="Transport"/>.</summary>
@@ -200,17 +207,20 @@ public sealed class SiteWarmupOptions
     /// The most URLs one warm-up requests; what is found beyond it is counted, not requested.
     /// Default: 10,000. Range: 1–10,000,000.
     /// </summary>
+    [Range(1, 10_000_000)]
     public int MaxUrls { get; set; } = 10_000;
 
     /// <summary>
     /// The most bytes of one HTML page or stylesheet that are parsed for links; the rest of the body
     /// is still read (and so warmed) but not parsed. Default: 4 MiB. Range: 1 KiB–1 GiB.
     /// </summary>
+    [Range(1024, 1024 * 1024 * 1024)]
     public int MaxParsedBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>
     /// The most redirects followed from one URL. Default: 10. Range: 0–50.
     /// </summary>
+    [Range(0, 50)]
     public int MaxRedirects { get; set; } = 10;
 
     /// <summary>
@@ -218,6 +228,7 @@ public sealed class SiteWarmupOptions
     /// limit of each attempt and, separately, of reading the body. Default: 30 seconds.
     /// Range: 100 ms–1 hour.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -225,6 +236,7 @@ public sealed class SiteWarmupOptions
     /// is judged on what it fetched (reaching it is not a failure by itself). Default: 5 minutes.
     /// Range: 1 second–1 day.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Deadline { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
@@ -232,16 +244,19 @@ public sealed class SiteWarmupOptions
     /// plus up to 25 % jitter, up to <see cref="MaxRetryDelay"/>. Probes never start an attempt.
     /// Default: 10 seconds. Range: 100 ms–1 day.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.1", "1.00:00:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// The longest wait between two attempts. Default: 5 minutes. Range: at least
     /// <see cref="RetryDelay"/>, at most 1 day.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.1", "1.00:00:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// How often progress is logged while a warm-up runs. Default: 2 seconds. Range: 100 ms–1 hour.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00")]
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

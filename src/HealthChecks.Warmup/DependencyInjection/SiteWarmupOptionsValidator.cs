@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Reflection;
 using HealthChecks.Warmup;
 using Microsoft.Extensions.Options;
 
@@ -6,12 +9,21 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Checks the options when the application starts, naming the configuration key at fault.</summary>
 internal sealed class SiteWarmupOptionsValidator : IValidateOptions<SiteWarmupOptions>
 {
+    /// <summary>Every option with a range, and its limits as values of the option's type.</summary>
+    private static readonly (PropertyInfo Property, IComparable Min, IComparable Max)[] s_ranges =
+    [
+        .. typeof(SiteWarmupOptions).GetProperties()
+            .Select(property => (Property: property, Range: property.GetCustomAttribute<RangeAttribute>()))
+            .Where(ranged => ranged.Range is not null)
+            .Select(ranged => (ranged.Property, Limit(ranged.Range!, ranged.Range!.Minimum), Limit(ranged.Range!, ranged.Range!.Maximum))),
+    ];
+
     public ValidateOptionsResult Validate(string? name, SiteWarmupOptions options)
     {
         var errors = new Errors(SiteWarmupOptions.SectionFor(name));
         ValidateSite(options, errors);
         ValidateRequests(options, errors);
-        ValidateLimits(options, errors);
+        ValidateRanges(options, errors);
         return errors.Result;
     }
 
@@ -59,28 +71,30 @@ internal sealed class SiteWarmupOptionsValidator : IValidateOptions<SiteWarmupOp
                 errors.Add($"RequestHeaders has an invalid header \"{header}\".");
             }
         }
-        errors.Range(nameof(options.MaxRequestRetries), options.MaxRequestRetries, 0, 10);
-        errors.Duration(nameof(options.RequestRetryDelay), options.RequestRetryDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
-        errors.Duration(nameof(options.MaxRateLimitWait), options.MaxRateLimitWait, TimeSpan.Zero, TimeSpan.FromHours(1));
     }
 
-    /// <summary>How far, how wide and how long the warm-up goes, and how it retries.</summary>
-    private static void ValidateLimits(SiteWarmupOptions options, Errors errors)
+    /// <summary>
+    /// The numbers and durations, each within the <see cref="RangeAttribute"/> written on its option (and
+    /// nowhere else); <see cref="SiteWarmupOptions.MaxRetryDelay"/> also at least <see cref="SiteWarmupOptions.RetryDelay"/>.
+    /// </summary>
+    private static void ValidateRanges(SiteWarmupOptions options, Errors errors)
     {
-        errors.Range(nameof(options.MaxDepth), options.MaxDepth, 0, 100);
-        if (options.MaxConcurrency is { } concurrency)
+        foreach (var (property, min, max) in s_ranges)
         {
-            errors.Range(nameof(options.MaxConcurrency), concurrency, 1, 256);
+            if (property.GetValue(options) is IComparable value && (value.CompareTo(min) < 0 || value.CompareTo(max) > 0))
+            {
+                errors.Add($"{property.Name} must be between {min} and {max} (was {value}).");
+            }
         }
-        errors.Range(nameof(options.MaxUrls), options.MaxUrls, 1, 10_000_000);
-        errors.Range(nameof(options.MaxParsedBytes), options.MaxParsedBytes, 1024, 1024 * 1024 * 1024);
-        errors.Range(nameof(options.MaxRedirects), options.MaxRedirects, 0, 50);
-        errors.Duration(nameof(options.RequestTimeout), options.RequestTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
-        errors.Duration(nameof(options.Deadline), options.Deadline, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
-        errors.Duration(nameof(options.RetryDelay), options.RetryDelay, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
-        errors.Duration(nameof(options.MaxRetryDelay), options.MaxRetryDelay, options.RetryDelay, TimeSpan.FromDays(1));
-        errors.Duration(nameof(options.ProgressInterval), options.ProgressInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+        if (options.MaxRetryDelay < options.RetryDelay)
+        {
+            errors.Add($"{nameof(options.MaxRetryDelay)} must be at least {nameof(options.RetryDelay)}, {options.RetryDelay} (was {options.MaxRetryDelay}).");
+        }
     }
+
+    private static IComparable Limit(RangeAttribute range, object limit) => range.OperandType == typeof(TimeSpan)
+        ? TimeSpan.Parse((string)limit, CultureInfo.InvariantCulture)
+        : (IComparable)limit;
 
     /// <summary>The errors found, each naming its configuration key under the registration's section.</summary>
     private sealed class Errors(string section)
@@ -91,22 +105,6 @@ internal sealed class SiteWarmupOptionsValidator : IValidateOptions<SiteWarmupOp
 
         /// <summary><paramref name="message"/> starts with the key, which is written under the section.</summary>
         public void Add(string message) => _errors.Add($"{section}:{message}");
-
-        public void Range(string key, long value, long min, long max)
-        {
-            if (value < min || value > max)
-            {
-                Add($"{key} must be between {min} and {max} (was {value}).");
-            }
-        }
-
-        public void Duration(string key, TimeSpan value, TimeSpan min, TimeSpan max)
-        {
-            if (value < min || value > max)
-            {
-                Add($"{key} must be between {min} and {max} (was {value}).");
-            }
-        }
     }
 
     private static bool IsSitePath(string? path) =>
