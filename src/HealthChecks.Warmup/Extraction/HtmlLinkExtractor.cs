@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Text;
 using AngleSharp.Html.Parser.Tokens.Struct;
 using AngleSharp.Html.Parser;
 using AngleSharp.Html;
@@ -71,10 +70,7 @@ internal static partial class HtmlLinkExtractor
         using var tokenizer = Tokenizer(source);
 
         var found = new Collector(resolved);
-        var foreignDepth = 0;
-        StringBuilder? style = null;
-        StringBuilder? script = null;
-        var scriptKind = InlineScript.None;
+        var text = new ElementText(found);
         // Struct tokens: no object per token; text, scripts and comments are skipped by the tokenizer.
         for (ref var token = ref tokenizer.GetStructToken(); token.Type != HtmlTokenType.EndOfFile; token = ref tokenizer.GetStructToken())
         {
@@ -83,57 +79,18 @@ internal static partial class HtmlLinkExtractor
                 case HtmlTokenType.StartTag:
                     // The name as a span: a start tag costs no string.
                     var name = token.Name.Memory.Span;
-                    Visit(ref token, name, foreignDepth > 0, found);
-                    if (name is "svg" or "math")
-                    {
-                        foreignDepth += token.IsSelfClosing ? 0 : 1;
-                    }
-                    else if (foreignDepth == 0)
-                    {
-                        // What the tree builder would tell the tokenizer after these start tags.
-                        tokenizer.State = name switch
-                        {
-                            "script" => HtmlParseMode.Script,
-                            "style" or "xmp" or "iframe" or "noembed" or "noframes" => HtmlParseMode.Rawtext,
-                            "title" or "textarea" => HtmlParseMode.RCData,
-                            "plaintext" => HtmlParseMode.Plaintext,
-                            _ => tokenizer.State,
-                        };
-                        style = name is "style" ? new StringBuilder() : null;
-                        scriptKind = name is "script" ? KindOf(new Attributes(ref token)) : InlineScript.None;
-                        script = scriptKind == InlineScript.None ? null : new StringBuilder();
-                    }
-                    tokenizer.IsAcceptingCharacterData = foreignDepth > 0;
+                    Visit(ref token, name, text.InForeignContent, found);
+                    text.Open(ref token, name, tokenizer);
                     break;
                 case HtmlTokenType.EndTag:
-                    if (token.Name == "style" && style is not null)
-                    {
-                        found.Css(style.ToString());
-                        style = null;
-                    }
-                    else if (token.Name == "script" && script is not null)
-                    {
-                        found.Script(script.ToString(), scriptKind);
-                        script = null;
-                    }
-                    else if ((token.Name == "svg" || token.Name == "math") && foreignDepth > 0)
-                    {
-                        foreignDepth--;
-                    }
-                    tokenizer.IsAcceptingCharacterData = foreignDepth > 0;
+                    text.Close(ref token, tokenizer);
                     break;
-                case HtmlTokenType.Character when style is not null:
-                    style.Append(token.Data.Memory.Span);
-                    break;
-                case HtmlTokenType.Character when script is not null:
-                    script.Append(token.Data.Memory.Span);
+                case HtmlTokenType.Character:
+                    text.Append(token.Data.Memory.Span);
                     break;
             }
         }
-        if (style is not null)
-        {
-            found.Css(style.ToString());
-        }
+        text.End();
         found.ResolveInto(documentUrl, links, resolved);
     }
 

@@ -24,64 +24,72 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
         using var message = Message(request);
         var attempts = new StrongBox<int>();
         message.Options.Set(AttemptCountingHandler.Attempts, attempts);
+        var (response, failure) = await SendAsync(message, attempts, cancellationToken);
+        if (response is null)
+        {
+            return failure!;
+        }
+        using (response)
+        {
+            return await ReadAsync(request, response, Math.Max(1, attempts.Value), cancellationToken);
+        }
+    }
 
-        HttpResponseMessage response;
+    /// <summary>Sends <paramref name="message"/> through the retrying client: the response once its headers are in, or the failure.</summary>
+    private async Task<(HttpResponseMessage? Response, FetchResult? Failure)> SendAsync(HttpRequestMessage message, StrongBox<int> attempts, CancellationToken cancellationToken)
+    {
         try
         {
-            response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            return (await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken), null);
         }
-        catch (TimeoutRejectedException)
+        catch (Exception ex) when (ex is TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            return FetchResult.Failed(FetchFailure.Timeout, FetchResult.NoResponseWithin(options.RequestTimeout), attempts.Value);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return FetchResult.Failed(FetchFailure.Timeout, FetchResult.NoResponseWithin(options.RequestTimeout), attempts.Value);
+            return (null, FetchResult.Failed(FetchFailure.Timeout, FetchResult.NoResponseWithin(options.RequestTimeout), attempts.Value));
         }
         catch (HttpRequestException ex)
         {
-            return FetchResult.Failed(FetchFailure.Exception, FetchResult.Describe(ex), attempts.Value);
+            return (null, FetchResult.Failed(FetchFailure.Exception, FetchResult.Describe(ex), attempts.Value));
         }
+    }
 
-        using (response)
+    /// <summary>Reads the body of <paramref name="response"/> within its own time-out: kept when it is a document, else read to the end and dropped.</summary>
+    private async Task<FetchResult> ReadAsync(CrawlRequest request, HttpResponseMessage response, int attempts, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        var contentType = response.Content.Headers.ContentType?.ToString();
+        using var bodyTimeout = new CancellationTokenSource(options.RequestTimeout, time);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(bodyTimeout.Token, cancellationToken);
+        try
         {
-            var status = (int)response.StatusCode;
-            var contentType = response.Content.Headers.ContentType?.ToString();
-            var document = ContentTypes.IsKept(request, status, contentType);
-            using var bodyTimeout = new CancellationTokenSource(options.RequestTimeout, time);
-            using var reading = CancellationTokenSource.CreateLinkedTokenSource(bodyTimeout.Token, cancellationToken);
-            try
+            await using var stream = await response.Content.ReadAsStreamAsync(reading.Token);
+            CapturedBody? body = null;
+            if (ContentTypes.IsKept(request, status, contentType))
             {
-                await using var stream = await response.Content.ReadAsStreamAsync(reading.Token);
-                CapturedBody? body = null;
-                if (document)
-                {
-                    body = await ReadDocumentAsync(stream, reading.Token);
-                }
-                else
-                {
-                    await ReadNonDocumentAsync(stream, contentType, reading.Token, cancellationToken);
-                }
-                return new FetchResult
-                {
-                    StatusCode = status,
-                    ContentType = contentType,
-                    Location = response.Headers.Location?.OriginalString,
-                    LinkHeader = response.Headers.TryGetValues("Link", out var link) ? string.Join(", ", link) : null,
-                    RetryAfter = RetryAfter.Parse(response.Headers.RetryAfter?.ToString(), time.GetUtcNow()),
-                    Captured = body,
-                    Attempts = Math.Max(1, attempts.Value),
-                    ReachedHealthCheck = ownApp && response.Headers.Contains(OwnRequestMarker.ReachedHeader),
-                };
+                body = await ReadDocumentAsync(stream, reading.Token);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            else
             {
-                return FetchResult.Failed(FetchFailure.Timeout, $"answered {status} but the body took longer than {options.RequestTimeout.TotalSeconds:0.###} s", attempts.Value);
+                await ReadNonDocumentAsync(stream, contentType, reading.Token, cancellationToken);
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or System.IO.InvalidDataException)
+            return new FetchResult
             {
-                return FetchResult.Failed(FetchFailure.Exception, $"answered {status} but the body broke off: {ex.Message}", attempts.Value);
-            }
+                StatusCode = status,
+                ContentType = contentType,
+                Location = response.Headers.Location?.OriginalString,
+                LinkHeader = response.Headers.TryGetValues("Link", out var link) ? string.Join(", ", link) : null,
+                RetryAfter = RetryAfter.Parse(response.Headers.RetryAfter?.ToString(), time.GetUtcNow()),
+                Captured = body,
+                Attempts = attempts,
+                ReachedHealthCheck = ownApp && response.Headers.Contains(OwnRequestMarker.ReachedHeader),
+            };
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return FetchResult.Failed(FetchFailure.Timeout, $"answered {status} but the body took longer than {options.RequestTimeout.TotalSeconds:0.###} s", attempts);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or System.IO.InvalidDataException)
+        {
+            return FetchResult.Failed(FetchFailure.Exception, $"answered {status} but the body broke off: {ex.Message}", attempts);
         }
     }
 
