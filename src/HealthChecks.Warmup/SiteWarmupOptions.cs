@@ -204,6 +204,17 @@ public sealed class SiteWarmupOptions
         : Environment.ProcessorCount * 2);
 
     /// <summary>
+    /// Code that warms what no URL reaches, run in order before the crawl of every attempt, each in a
+    /// service scope of its own (docs/warming-more.md).
+    /// In-process and over HTTP; not in <c>dotnet-warmup</c>, which has no app to run them in.
+    /// </summary>
+    public WarmupSteps Steps { get; } = new();
+
+    /// <summary>The longest one warm-up step may run; past it, it fails the attempt. Default: 1 minute. Range: 100 ms–1 hour.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00")]
+    public TimeSpan StepTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// The most URLs one warm-up requests; what is found beyond it is counted, not requested.
     /// Default: 10,000. Range: 1–10,000,000.
     /// </summary>

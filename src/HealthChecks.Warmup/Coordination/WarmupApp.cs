@@ -23,6 +23,7 @@ internal sealed class WarmupApp(
     IOptions<HostFilteringOptions> hostFiltering,
     WarmupTelemetry telemetry,
     TimeProvider time,
+    IServiceScopeFactory scopes,
     IServiceProviderIsService? isService = null,
     IServer? server = null,
     EndpointDataSource? endpoints = null)
@@ -42,6 +43,9 @@ internal sealed class WarmupApp(
     public WarmupTelemetry Telemetry { get; } = telemetry;
 
     public TimeProvider Time { get; } = time;
+
+    /// <summary>Where warm-up steps get their services: a scope each.</summary>
+    public IServiceScopeFactory Scopes { get; } = scopes;
 
     /// <summary>Kestrel's request settings, which in-process requests observe too.</summary>
     public ServerRequestDefaults RequestDefaults { get; } = ServerRequestDefaults.From(kestrel.Value);

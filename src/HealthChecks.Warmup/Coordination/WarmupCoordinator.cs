@@ -131,15 +131,27 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
                 WarmupLog.PublicOriginNotSet(logger, Name, address.Origin, SiteWarmupOptions.SectionFor(Name) + ":BaseAddress");
             }
         }
+        using var span = WarmupTelemetry.StartAttempt(Name, attempt, address.Origin);
+        var started = _time.GetTimestamp();
+        var steps = options.Steps.Count == 0 ? [] : await new WarmupStepRunner(Name, options, app.Scopes, app.Telemetry, _time, logger).RunAsync(attempt, progress, stopping);
+        if (steps.Count > 0 && steps[^1].Failed)
+        {
+            WarmupTelemetry.EndAttempt(span, steps[^1]);
+            app.Telemetry.RecordWarmup(Name, _time.GetElapsedTime(started), succeeded: false);
+            return Snapshot with
+            {
+                State = WarmupState.Failed, LastReport = null, Failures = [], DiscoveredFailures = [], CrawlerError = null, Hint = null,
+                Steps = steps, FailedStep = steps[^1], ServerWarmup = null, WarmedAs = address.Origin,
+            };
+        }
         IFetcher fetcher = options.Transport == WarmupTransport.Http
             ? new HttpFetcher(app.HttpClients.CreateClient(WarmupHttpClient.Name(Name)), options, _time, ownApp: true)
             : new InProcessFetcher(app.Application, options, app.RequestDefaults, _time);
         var pipeline = new WarmupPipeline(Name, options, fetcher, _time, logger, app.Telemetry);
         var discoverEndpoints = options.DiscoverEndpoints ?? options.Transport == WarmupTransport.InProcess;
         var (scope, seeds) = await pipeline.DiscoverAsync(address, app.Sources, discoverEndpoints ? app.Endpoints() : null, stopping);
-        using var span = WarmupTelemetry.StartAttempt(Name, attempt, address.Origin);
         var (report, serverWarmup) = await pipeline.RunAsync(attempt, scope, seeds, progress, app.Server, stopping);
-        var judged = Judge(report, address) with { ServerWarmup = serverWarmup };
+        var judged = Judge(report, address) with { ServerWarmup = serverWarmup, Steps = steps, FailedStep = null };
         WarmupTelemetry.EndAttempt(span, report, judged.Failures);
         app.Telemetry.RecordWarmup(Name, report.Duration, judged.State == WarmupState.Succeeded);
         return judged;

@@ -45,6 +45,10 @@ internal sealed class SiteWarmupOptionsValidator : IValidateOptions<SiteWarmupOp
         {
             errors.Add("ExcludedPaths has an empty pattern.");
         }
+        foreach (var name in options.Steps.GroupBy(step => step.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key))
+        {
+            errors.Add($"Steps has two steps named \"{name}\": each step needs a name of its own (the result, the logs and the metrics show it).");
+        }
         foreach (var host in (options.Hosts ?? []).Where(host => HealthChecks.Warmup.Discovery.WarmupSeeds.HostOrigin(new Uri("http://localhost/"), host) is null))
         {
             errors.Add($"Hosts has \"{host}\": a host name, optionally with a port, such as tenant.example or tenant.example:8443.");

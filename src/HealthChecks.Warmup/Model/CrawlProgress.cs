@@ -22,6 +22,14 @@ internal sealed class CrawlProgress
     private int _rateLimited;
     private int _guesses;
     private int _guessesMissed;
+    private string? _step;
+
+    /// <summary>The warm-up step that runs now, before the crawl; <see langword="null"/> when none does.</summary>
+    public string? Step
+    {
+        get => Volatile.Read(ref _step);
+        set => Volatile.Write(ref _step, value);
+    }
 
     /// <summary>URLs admitted to the crawl: requested or waiting to be.</summary>
     public int Admitted => Volatile.Read(ref _admitted);

@@ -26,17 +26,19 @@ internal static class WarmupHealthResult
 
         // Failed, or warming again after a failure: a probe that ignores resource server errors judges
         // the last finished attempt by its own rule.
-        if (ignoreResourceServerErrors && snapshot is { LastReport: { } last, CrawlerError: null }
+        if (ignoreResourceServerErrors && snapshot is { LastReport: { } last, CrawlerError: null, FailedStep: null }
             && FailureRules.Failures(last, ignoreResourceServerErrors: true).Count == 0)
         {
             return HealthCheckResult.Healthy(Warm(last) + " Resource server errors ignored by this probe.", data);
         }
 
-        var lastFailure = snapshot.CrawlerError ?? (snapshot.Failures.Count > 0 ? snapshot.Failures[0].Describe() : null);
+        var lastFailure = snapshot.CrawlerError ?? snapshot.FailedStep?.Describe() ?? (snapshot.Failures.Count > 0 ? snapshot.Failures[0].Describe() : null);
         if (snapshot.State == WarmupState.Warming)
         {
             var progress = snapshot.Progress!;
-            var description = string.Create(CultureInfo.InvariantCulture, $"Warming: {progress.Done}/{progress.Admitted} URLs.");
+            var description = progress.Step is { } step
+                ? $"Warming: step \"{step}\" runs."
+                : string.Create(CultureInfo.InvariantCulture, $"Warming: {progress.Done}/{progress.Admitted} URLs.");
             if (snapshot.Attempt > 1 && lastFailure is not null)
             {
                 description += string.Create(CultureInfo.InvariantCulture, $" Attempt {snapshot.Attempt}; the last one failed: {lastFailure}.");
@@ -44,8 +46,8 @@ internal static class WarmupHealthResult
             return new HealthCheckResult(failureStatus, description, data: data);
         }
 
-        var failed = snapshot.CrawlerError is not null
-            ? $"Warm-up failed: {snapshot.CrawlerError}."
+        var failed = snapshot.CrawlerError is not null || snapshot.FailedStep is not null
+            ? $"Warm-up failed: {lastFailure}."
             : string.Create(CultureInfo.InvariantCulture, $"Warm-up failed: {snapshot.Failures.Count} failure(s), first {lastFailure}.");
         if (snapshot.Hint is { } hint)
         {
@@ -88,6 +90,19 @@ internal static class WarmupHealthResult
         if (snapshot.LastReport is { } report)
         {
             data["durationMs"] = (long)report.Duration.TotalMilliseconds;
+        }
+        if (snapshot.Progress?.Step is { } running)
+        {
+            data["step"] = running;
+        }
+        if (snapshot.Steps.Count > 0)
+        {
+            data["steps"] = snapshot.Steps.Select(step => new Dictionary<string, object>
+            {
+                ["name"] = step.Name,
+                ["durationMs"] = (long)step.Duration.TotalMilliseconds,
+                ["outcome"] = step.Status,
+            }).ToArray();
         }
         if (snapshot.ServerWarmup is { } serverWarmup)
         {

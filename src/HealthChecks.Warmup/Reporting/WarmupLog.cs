@@ -66,6 +66,12 @@ internal static partial class WarmupLog
     [LoggerMessage(24, LogLevel.Information, "Site warm-up {Registration} did not warm the server: {Reason}", EventName = "ServerWarmupSkipped")]
     public static partial void ServerWarmupSkipped(ILogger logger, string registration, string reason);
 
+    [LoggerMessage(26, LogLevel.Information, "Site warm-up {Registration} step {Step} succeeded in {DurationMs} ms", EventName = "StepSucceeded")]
+    public static partial void StepSucceeded(ILogger logger, string registration, string step, long durationMs);
+
+    [LoggerMessage(27, LogLevel.Error, "Site warm-up {Registration} attempt {Attempt} failed: {Failure} after {DurationMs} ms; the crawl does not run", EventName = "StepFailed")]
+    public static partial void StepFailed(ILogger logger, string registration, int attempt, string failure, long durationMs, Exception? exception);
+
     [LoggerMessage(25, LogLevel.Information, "Site warm-up {Registration} requested {Count} URLs once more, through every folder the crawl reached, in {DurationMs} ms (what routing compiles on a second request)", EventName = "Repeated")]
     public static partial void Repeated(ILogger logger, string registration, int count, long durationMs);
 

@@ -47,6 +47,12 @@ internal sealed record WarmupSnapshot(
     /// <summary>What the server warm-up did, or why it did not run.</summary>
     public string? ServerWarmup { get; init; }
 
+    /// <summary>What each warm-up step of the running or last attempt did, in order.</summary>
+    public IReadOnlyList<StepOutcome> Steps { get; init; } = [];
+
+    /// <summary>The step that failed the last finished attempt; the crawl did not run.</summary>
+    public StepOutcome? FailedStep { get; init; }
+
     /// <summary>The origin the site was warmed under (its scheme, host and port, as the app saw them).</summary>
     public Uri? WarmedAs { get; init; }
 }

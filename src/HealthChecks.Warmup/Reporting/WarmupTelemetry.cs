@@ -21,6 +21,7 @@ internal sealed class WarmupTelemetry
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _requestDuration;
     private readonly Histogram<double> _warmupDuration;
+    private readonly Histogram<double> _stepDuration;
 
     public WarmupTelemetry(IMeterFactory meterFactory)
     {
@@ -29,6 +30,7 @@ internal sealed class WarmupTelemetry
         _requestDuration = meter.CreateHistogram<double>("healthchecks.warmup.request.duration", "s", "Duration of the warm-up's requests, retries included.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         _warmupDuration = meter.CreateHistogram<double>("healthchecks.warmup.duration", "s", "Duration of warm-up attempts, by outcome.");
+        _stepDuration = meter.CreateHistogram<double>("healthchecks.warmup.step.duration", "s", "Duration of warm-up steps, by step and outcome.");
         meter.CreateObservableGauge("healthchecks.warmup.urls.queued", () => Observe(p => p.Admitted - p.Done), "{url}", "URLs admitted and not yet answered.");
         meter.CreateObservableGauge("healthchecks.warmup.urls.done", () => Observe(p => p.Done), "{url}", "URLs answered in the running or last attempt.");
         meter.CreateObservableGauge("healthchecks.warmup.state", ObserveState, "{state}", "1 for the state each registration is in.");
@@ -62,6 +64,30 @@ internal sealed class WarmupTelemetry
             new KeyValuePair<string, object?>("healthchecks.warmup.registration", registration),
             new KeyValuePair<string, object?>("healthchecks.warmup.outcome", succeeded ? "succeeded" : "failed"));
 
+    public void RecordStep(string registration, StepOutcome step) =>
+        _stepDuration.Record(step.Duration.TotalSeconds,
+            new KeyValuePair<string, object?>("healthchecks.warmup.registration", registration),
+            new KeyValuePair<string, object?>("healthchecks.warmup.step", step.Name),
+            new KeyValuePair<string, object?>("healthchecks.warmup.outcome", step.Status));
+
+    /// <summary>The span of one warm-up step, a child of its attempt's.</summary>
+    public static Activity? StartStep(string registration, string step) =>
+        ActivitySource.StartActivity("healthchecks.warmup.step", ActivityKind.Internal, parentContext: default, tags:
+        [
+            new("healthchecks.warmup.registration", registration),
+            new("healthchecks.warmup.step", step),
+        ]);
+
+    public static void EndStep(Activity? activity, StepOutcome step)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+        activity.SetTag("healthchecks.warmup.outcome", step.Status);
+        activity.SetStatus(step.Failed ? ActivityStatusCode.Error : ActivityStatusCode.Ok, step.Failed ? step.Describe() : null);
+    }
+
     /// <summary>The span of one attempt; the requests it makes are its children.</summary>
     public static Activity? StartAttempt(string registration, int attempt, Uri origin) =>
         ActivitySource.StartActivity("healthchecks.warmup", ActivityKind.Internal, parentContext: default, tags:
@@ -91,6 +117,13 @@ internal sealed class WarmupTelemetry
         }
         activity.SetStatus(failures.Count == 0 ? ActivityStatusCode.Ok : ActivityStatusCode.Error,
             failures.Count == 0 ? null : failures[0].Describe());
+    }
+
+    /// <summary>Ends an attempt that a warm-up step failed: no URL was requested.</summary>
+    public static void EndAttempt(Activity? activity, StepOutcome failedStep)
+    {
+        activity?.SetTag("healthchecks.warmup.failures", 1);
+        activity?.SetStatus(ActivityStatusCode.Error, failedStep.Describe());
     }
 
     private IEnumerable<Measurement<int>> Observe(Func<CrawlProgress, int> value) =>
