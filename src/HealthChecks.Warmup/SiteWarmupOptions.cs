@@ -204,6 +204,15 @@ public sealed class SiteWarmupOptions
         : Environment.ProcessorCount * 2);
 
     /// <summary>
+    /// The user in-process requests carry, made once per attempt from the app's services, so that pages
+    /// behind <c>[Authorize]</c> render and warm. It is set on the warm-up's own requests before the
+    /// pipeline runs (authentication that finds no credentials leaves it, authorization sees it) and
+    /// exists nowhere else: no header, cookie or request from outside can present it. In-process only;
+    /// over HTTP, send credentials with <see cref="RequestHeaders"/>. Default: none (anonymous).
+    /// </summary>
+    public Func<IServiceProvider, System.Security.Claims.ClaimsPrincipal>? User { get; set; }
+
+    /// <summary>
     /// Code that warms what no URL reaches, run in order before the crawl of every attempt, each in a
     /// service scope of its own (docs/warming-more.md).
     /// In-process and over HTTP; not in <c>dotnet-warmup</c>, which has no app to run them in.

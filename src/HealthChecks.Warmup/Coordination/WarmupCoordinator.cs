@@ -146,7 +146,7 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
         }
         IFetcher fetcher = options.Transport == WarmupTransport.Http
             ? new HttpFetcher(app.HttpClients.CreateClient(WarmupHttpClient.Name(Name)), options, _time, ownApp: true)
-            : new InProcessFetcher(app.Application, options, app.RequestDefaults, _time);
+            : new InProcessFetcher(app.Application, options, app.RequestDefaults, _time, User());
         var pipeline = new WarmupPipeline(Name, options, fetcher, _time, logger, app.Telemetry);
         var discoverEndpoints = options.DiscoverEndpoints ?? options.Transport == WarmupTransport.InProcess;
         var (scope, seeds) = await pipeline.DiscoverAsync(address, app.Sources, discoverEndpoints ? app.Endpoints() : null, stopping);
@@ -155,6 +155,18 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
         WarmupTelemetry.EndAttempt(span, report, judged.Failures);
         app.Telemetry.RecordWarmup(Name, report.Duration, judged.State == WarmupState.Succeeded);
         return judged;
+    }
+
+    /// <summary>The user in-process requests carry in this attempt, made from a service scope of its own.</summary>
+    private System.Security.Claims.ClaimsPrincipal? User()
+    {
+        if (options.User is not { } makeUser)
+        {
+            return null;
+        }
+        using var scope = app.Scopes.CreateScope();
+        return makeUser(scope.ServiceProvider)
+            ?? throw new InvalidOperationException($"{SiteWarmupOptions.SectionFor(Name)}:User returned no user.");
     }
 
     private WarmupSnapshot Judge(WarmupReport report, SiteAddress address)

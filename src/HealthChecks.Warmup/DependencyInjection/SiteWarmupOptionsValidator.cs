@@ -62,6 +62,10 @@ internal sealed class SiteWarmupOptionsValidator : IValidateOptions<SiteWarmupOp
         {
             errors.Add($"Transport must be InProcess or Http (was {options.Transport}).");
         }
+        if (options.User is not null && options.Transport == WarmupTransport.Http)
+        {
+            errors.Add("User applies to in-process requests only: over HTTP, send the credentials a visitor would with RequestHeaders (a cookie or an Authorization header).");
+        }
         if (options.BaseAddress is { } baseAddress
             && (!baseAddress.IsAbsoluteUri || baseAddress.Scheme is not ("http" or "https") || baseAddress.UserInfo.Length > 0))
         {

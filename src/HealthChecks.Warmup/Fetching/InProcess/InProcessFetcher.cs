@@ -12,7 +12,17 @@ namespace HealthChecks.Warmup.Fetching.InProcess;
 /// CSS, robots.txt, a sitemap) is read to its end; anything else is warm once its response started,
 /// and is then read only as far as <see cref="NonDocumentBody"/> allows.
 /// </summary>
-internal sealed class InProcessFetcher(InProcessApplication application, SiteWarmupOptions options, ServerRequestDefaults server, TimeProvider time) : IFetcher
+/// <param name="application">The app's pipeline.</param>
+/// <param name="options">The registration's options.</param>
+/// <param name="server">Kestrel's request settings, which the requests observe too.</param>
+/// <param name="time">The app's clock.</param>
+/// <param name="user">
+/// The user every request carries (<see cref="SiteWarmupOptions.User"/>), set before the pipeline runs: it
+/// exists only on these requests' features, never in a header, cookie or anything a request from outside
+/// could present.
+/// </param>
+internal sealed class InProcessFetcher(InProcessApplication application, SiteWarmupOptions options, ServerRequestDefaults server, TimeProvider time,
+    System.Security.Claims.ClaimsPrincipal? user = null) : IFetcher
 {
     internal const string UserAgent = "HealthChecks.Warmup/1.0 (in-process)";
     private static long s_connectionIds;
@@ -28,6 +38,12 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
         var response = new InProcessResponse(options.MaxParsedBytes, request, requestFeatures, requestFeatures, time);
         var marker = new SiteWarmupRequestFeature();
         var features = CreateFeatures(request, options.RequestHeaders, response, requestFeatures, marker);
+        if (user is not null)
+        {
+            // Authentication that finds no credentials leaves it; authorization sees it. A copy each: the
+            // app may change its request's user.
+            features.Set<Microsoft.AspNetCore.Http.Features.Authentication.IHttpAuthenticationFeature>(new Microsoft.AspNetCore.Http.Features.Authentication.HttpAuthenticationFeature { User = user.Clone() });
+        }
 
         FetchResult? completed = null;
         Task Complete(Exception? appError) => CompleteAsync(appError);
