@@ -8,7 +8,7 @@ namespace HealthChecks.Warmup;
 /// another name than the default), then changed by the delegate given to
 /// <c>AddSiteWarmup</c>, and validated when the application starts.
 /// </summary>
-public sealed class SiteWarmupOptions
+public sealed partial class SiteWarmupOptions
 {
     /// <summary>
     /// The configuration section the options of the default registration (<c>site-warmup</c>) are bound
@@ -202,26 +202,6 @@ public sealed class SiteWarmupOptions
     internal int EffectiveMaxConcurrency => MaxConcurrency ?? (Transport == WarmupTransport.Http
         ? Math.Max(8, Environment.ProcessorCount * 4)
         : Environment.ProcessorCount * 2);
-
-    /// <summary>
-    /// The user in-process requests carry, made once per attempt from the app's services, so that pages
-    /// behind <c>[Authorize]</c> render and warm. It is set on the warm-up's own requests before the
-    /// pipeline runs (authentication that finds no credentials leaves it, authorization sees it) and
-    /// exists nowhere else: no header, cookie or request from outside can present it. In-process only;
-    /// over HTTP, send credentials with <see cref="RequestHeaders"/>. Default: none (anonymous).
-    /// </summary>
-    public Func<IServiceProvider, System.Security.Claims.ClaimsPrincipal>? User { get; set; }
-
-    /// <summary>
-    /// Code that warms what no URL reaches, run in order before the crawl of every attempt, each in a
-    /// service scope of its own (docs/warming-more.md).
-    /// In-process and over HTTP; not in <c>dotnet-warmup</c>, which has no app to run them in.
-    /// </summary>
-    public WarmupSteps Steps { get; } = new();
-
-    /// <summary>The longest one warm-up step may run; past it, it fails the attempt. Default: 1 minute. Range: 100 ms–1 hour.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00")]
-    public TimeSpan StepTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// The most URLs one warm-up requests; what is found beyond it is counted, not requested.

@@ -24,6 +24,7 @@ internal sealed class WarmupApp(
     WarmupTelemetry telemetry,
     TimeProvider time,
     IServiceScopeFactory scopes,
+    IOptions<Microsoft.AspNetCore.Builder.RequestLocalizationOptions>? localization = null,
     IServiceProviderIsService? isService = null,
     IServer? server = null,
     EndpointDataSource? endpoints = null)
@@ -43,6 +44,9 @@ internal sealed class WarmupApp(
     public WarmupTelemetry Telemetry { get; } = telemetry;
 
     public TimeProvider Time { get; } = time;
+
+    /// <summary>The supported UI cultures of the app's request localization (one, the current culture, when it has none).</summary>
+    public IReadOnlyList<string> Cultures { get; } = [.. localization?.Value.SupportedUICultures?.Select(c => c.Name) ?? []];
 
     /// <summary>Where warm-up steps get their services: a scope each.</summary>
     public IServiceScopeFactory Scopes { get; } = scopes;

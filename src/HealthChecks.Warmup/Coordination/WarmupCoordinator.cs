@@ -147,7 +147,7 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
         IFetcher fetcher = options.Transport == WarmupTransport.Http
             ? new HttpFetcher(app.HttpClients.CreateClient(WarmupHttpClient.Name(Name)), options, _time, ownApp: true)
             : new InProcessFetcher(app.Application, options, app.RequestDefaults, _time, User());
-        var pipeline = new WarmupPipeline(Name, options, fetcher, _time, logger, app.Telemetry);
+        var pipeline = new WarmupPipeline(Name, options, fetcher, _time, logger, app.Telemetry, app.Cultures);
         var discoverEndpoints = options.DiscoverEndpoints ?? options.Transport == WarmupTransport.InProcess;
         var (scope, seeds) = await pipeline.DiscoverAsync(address, app.Sources, discoverEndpoints ? app.Endpoints() : null, stopping);
         var (report, serverWarmup) = await pipeline.RunAsync(attempt, scope, seeds, progress, app.Server, stopping);

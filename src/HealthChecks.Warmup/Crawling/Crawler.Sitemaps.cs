@@ -69,7 +69,7 @@ internal sealed partial class Crawler
                         var pages = new List<CrawlRequest>();
                         var named = new List<CrawlRequest>();
                         Read(url, response, body => files.ReadSitemap(url, body, pages, named));
-                        pages.ForEach(page => Offer(frontier, page));
+                        pages.ForEach(page => OfferPage(frontier, page));
                         named.ForEach(next.Enqueue);
                     }
                 });

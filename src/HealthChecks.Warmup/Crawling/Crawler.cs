@@ -12,7 +12,8 @@ namespace HealthChecks.Warmup.Crawling;
 /// One warm-up attempt: workers take URLs from the frontier, fetch them, record the outcome and offer
 /// back what the HTML or CSS references, until nothing is left, the deadline passes or the app stops.
 /// </summary>
-internal sealed partial class Crawler(string registration, SiteWarmupOptions options, IFetcher fetcher, TimeProvider time, ILogger logger, WarmupTelemetry? telemetry = null, CrawlProgress? progress = null)
+internal sealed partial class Crawler(string registration, SiteWarmupOptions options, IFetcher fetcher, TimeProvider time, ILogger logger, WarmupTelemetry? telemetry = null,
+    CrawlProgress? progress = null, IReadOnlyList<RequestVariant>? variants = null)
 {
     private static readonly HashSet<int> s_redirects = [301, 302, 303, 307, 308];
 
@@ -56,7 +57,7 @@ internal sealed partial class Crawler(string registration, SiteWarmupOptions opt
             }
             foreach (var seed in seeds)
             {
-                Offer(frontier, seed);
+                OfferPage(frontier, seed);
             }
 
             var workers = new Task[workerCount + 1];
@@ -76,7 +77,7 @@ internal sealed partial class Crawler(string registration, SiteWarmupOptions opt
             }
         }
         // A discovered endpoint or a guess that a page, stylesheet or sitemap also referenced is the site's link.
-        var outcomes = _outcomes.Select(o => (o.IsDiscovered || o.IsSpeculative) && frontier?.IsOnlyGuessed(new Uri(o.Url), o.Kind == UrlKind.Page ? UrlKind.Page : UrlKind.Resource) == false ? o with { IsDiscovered = false, IsSpeculative = false } : o);
+        var outcomes = _outcomes.Select(o => (o.IsDiscovered || o.IsSpeculative) && frontier?.IsOnlyGuessed(new Uri(o.Url), o.Kind == UrlKind.Page ? UrlKind.Page : UrlKind.Resource, o.Variant) == false ? o with { IsDiscovered = false, IsSpeculative = false } : o);
         return new WarmupReport(attempt, scope.Origin, time.GetElapsedTime(started), Progress, [.. outcomes]);
     }
 
@@ -157,12 +158,12 @@ internal sealed partial class Crawler(string registration, SiteWarmupOptions opt
 
     private static CrawlRequest Next(CrawlRequest from, ExtractedLink link) => link.Role switch
     {
-        LinkRole.Page or LinkRole.NofollowPage => new CrawlRequest(link.Url, UrlKind.Page, from.Depth + 1, from.Url, IsEntry: false, RedirectHops: 0),
-        LinkRole.Refresh => new CrawlRequest(link.Url, UrlKind.Page, from.Depth, from.Url, from.IsEntry, RedirectHops: 0),
-        LinkRole.Module => new CrawlRequest(link.Url, UrlKind.Resource, from.Depth, from.Url, IsEntry: false, RedirectHops: 0, ReadAs: ReadAs.Module),
-        LinkRole.Manifest => new CrawlRequest(link.Url, UrlKind.Resource, from.Depth, from.Url, IsEntry: false, RedirectHops: 0, ReadAs: ReadAs.Manifest),
-        LinkRole.Guess => new CrawlRequest(link.Url, UrlKind.Resource, from.Depth, from.Url, IsEntry: false, RedirectHops: 0, IsSpeculative: true),
-        _ => new CrawlRequest(link.Url, UrlKind.Resource, from.Depth, from.Url, IsEntry: false, RedirectHops: 0),
+        LinkRole.Page or LinkRole.NofollowPage => new CrawlRequest(link.Url, UrlKind.Page, from.Depth + 1, from.Url, IsEntry: false, RedirectHops: 0, Variant: from.Variant),
+        LinkRole.Refresh => new CrawlRequest(link.Url, UrlKind.Page, from.Depth, from.Url, from.IsEntry, RedirectHops: 0, Variant: from.Variant),
+        LinkRole.Module => new CrawlRequest(link.Url, UrlKind.Resource, from.Depth, from.Url, IsEntry: false, RedirectHops: 0, ReadAs: ReadAs.Module, Variant: from.Variant),
+        LinkRole.Manifest => new CrawlRequest(link.Url, UrlKind.Resource, from.Depth, from.Url, IsEntry: false, RedirectHops: 0, ReadAs: ReadAs.Manifest, Variant: from.Variant),
+        LinkRole.Guess => new CrawlRequest(link.Url, UrlKind.Resource, from.Depth, from.Url, IsEntry: false, RedirectHops: 0, IsSpeculative: true, Variant: from.Variant),
+        _ => new CrawlRequest(link.Url, UrlKind.Resource, from.Depth, from.Url, IsEntry: false, RedirectHops: 0, Variant: from.Variant),
     };
 
     /// <summary>The request a redirect leads to, within the redirect limit; <see langword="null"/> past it or without a usable Location.</summary>
@@ -185,6 +186,20 @@ internal sealed partial class Crawler(string registration, SiteWarmupOptions opt
     }
 
     private void Offer(Frontier frontier, CrawlRequest request) => Logged(frontier.Offer(request), request);
+
+    /// <summary>Offers a page that no page linked to (an entry, an endpoint, a sitemap's page) in every variant; the pages it links to keep theirs.</summary>
+    private void OfferPage(Frontier frontier, CrawlRequest page)
+    {
+        if (variants is not { Count: > 0 })
+        {
+            Offer(frontier, page);
+            return;
+        }
+        foreach (var variant in variants)
+        {
+            Offer(frontier, page with { Variant = variant });
+        }
+    }
 
     /// <summary>Logs what the frontier did with <paramref name="request"/>, where that is worth a line.</summary>
     private Admission Logged(Admission admission, CrawlRequest request)
@@ -212,7 +227,8 @@ internal sealed partial class Crawler(string registration, SiteWarmupOptions opt
         var response = await FetchAsync(request, pressure, cancellationToken);
         var kind = response.ReachedHealthCheck ? UrlKind.HealthEndpoint : request.Kind;
         Record(new UrlOutcome(request.Url.AbsoluteUri, kind, request.Depth, request.Referrer?.AbsoluteUri, request.IsEntry,
-            response.StatusCode, response.Failure, response.Error, time.GetElapsedTime(started), response.Attempts, request.IsDiscovered, request.IsSpeculative));
+            response.StatusCode, response.Failure, response.Error, time.GetElapsedTime(started), response.Attempts, request.IsDiscovered, request.IsSpeculative,
+            request.Variant?.Name));
         return response;
     }
 

@@ -88,7 +88,7 @@ internal sealed class Frontier
                 return Admission.QueryNotFollowed;
             }
         }
-        var key = KeyOf(url, request.Kind);
+        var key = KeyOf(url, request.Kind, request.Variant?.Name);
         if (_seen.TryGetValue(key, out var mark))
         {
             if (mark != Referenced && !request.IsDiscovered && !request.IsSpeculative)
@@ -124,11 +124,19 @@ internal sealed class Frontier
     /// Whether only a guess of the library's named <paramref name="url"/> — endpoint discovery, or a
     /// string in a script — and no entry, page, stylesheet or sitemap referenced it.
     /// </summary>
-    public bool IsOnlyGuessed(Uri url, UrlKind kind) => _seen.TryGetValue(KeyOf(url, kind), out var mark) && mark != Referenced;
+    public bool IsOnlyGuessed(Uri url, UrlKind kind, string? variant) => _seen.TryGetValue(KeyOf(url, kind, variant), out var mark) && mark != Referenced;
 
-    /// <summary>A URL's key in the visited set: resources shared by every site of the scope are one per path and query (the first site's).</summary>
-    private string KeyOf(Uri url, UrlKind kind) =>
-        kind == UrlKind.Resource && Scope.SharesResources && Scope.Contains(url) ? url.PathAndQuery : url.AbsoluteUri;
+    /// <summary>
+    /// A URL's key in the visited set: a page's is its URL and its variant (each page once per variant);
+    /// resources shared by every site of the scope are one per path and query (the first site's).
+    /// </summary>
+    private string KeyOf(Uri url, UrlKind kind, string? variant) => kind switch
+    {
+        // A space is never part of an absolute URI: the two parts cannot run together.
+        UrlKind.Page when variant is not null => url.AbsoluteUri + " " + variant,
+        UrlKind.Resource when Scope.SharesResources && Scope.Contains(url) => url.PathAndQuery,
+        _ => url.AbsoluteUri,
+    };
 
     private Admission Admit(string key, byte mark)
     {

@@ -20,7 +20,15 @@ internal sealed record WarmupPass(WarmupReport Report, string? ServerWarmup);
 /// crawl that succeeded the server warm-up (in-process, when asked) and the repeat pass. Judging the
 /// report is the caller's.
 /// </summary>
-internal sealed class WarmupPipeline(string registration, SiteWarmupOptions options, IFetcher fetcher, TimeProvider time, ILogger logger, WarmupTelemetry? telemetry = null)
+/// <param name="registration">The registration's name.</param>
+/// <param name="options">The registration's options.</param>
+/// <param name="fetcher">How requests are sent.</param>
+/// <param name="time">The clock.</param>
+/// <param name="logger">Where the warm-up logs.</param>
+/// <param name="telemetry">The meter, when the warm-up runs in an app.</param>
+/// <param name="appCultures">The supported UI cultures of the app's request localization, when it runs in one.</param>
+internal sealed class WarmupPipeline(string registration, SiteWarmupOptions options, IFetcher fetcher, TimeProvider time, ILogger logger, WarmupTelemetry? telemetry = null,
+    IReadOnlyList<string>? appCultures = null)
 {
     /// <summary>Where an attempt starts: its scope and its seeds.</summary>
     public Task<(SiteScope Scope, List<CrawlRequest> Seeds)> DiscoverAsync(SiteAddress address, IEnumerable<ISiteWarmupSource> sources,
@@ -37,7 +45,8 @@ internal sealed class WarmupPipeline(string registration, SiteWarmupOptions opti
         CancellationToken stopping)
     {
         WarmupLog.WarmupStarted(logger, registration, attempt, seeds.Count, scope.Origin);
-        var report = await new Crawler(registration, options, fetcher, time, logger, telemetry, progress).RunAsync(attempt, scope, seeds, stopping);
+        var variants = RequestVariants.For(options, appCultures ?? []);
+        var report = await new Crawler(registration, options, fetcher, time, logger, telemetry, progress, variants).RunAsync(attempt, scope, seeds, stopping);
         var crawled = time.GetTimestamp();
         if (FailureRules.Failures(report, options.IgnoreResourceServerErrors, options.JudgeDiscoveredEndpoints).Count > 0)
         {

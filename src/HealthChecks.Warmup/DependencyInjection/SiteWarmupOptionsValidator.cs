@@ -71,15 +71,36 @@ internal sealed class SiteWarmupOptionsValidator : IValidateOptions<SiteWarmupOp
         {
             errors.Add($"BaseAddress must be an absolute http or https URL without user info (was {baseAddress}).");
         }
-        foreach (var (header, value) in options.RequestHeaders ?? new Dictionary<string, string>())
+        foreach (var header in (options.RequestHeaders ?? new Dictionary<string, string>()).Where(IsInvalid).Select(h => h.Key))
         {
-            if (string.IsNullOrWhiteSpace(header) || header.Any(c => c <= ' ' || c >= 127 || c == ':')
-                || value is null || value.Any(c => c is '\r' or '\n'))
+            errors.Add($"RequestHeaders has an invalid header \"{header}\".");
+        }
+        ValidateVariants(options, errors);
+    }
+
+    /// <summary>The variants pages are requested in: named header sets and cultures.</summary>
+    private static void ValidateVariants(SiteWarmupOptions options, Errors errors)
+    {
+        foreach (var (name, headers) in options.Variants ?? new Dictionary<string, IDictionary<string, string>>())
+        {
+            if (string.IsNullOrWhiteSpace(name) || name.Any(char.IsWhiteSpace) || name.Equals(HealthChecks.Warmup.Discovery.RequestVariants.Default, StringComparison.OrdinalIgnoreCase))
             {
-                errors.Add($"RequestHeaders has an invalid header \"{header}\".");
+                errors.Add($"Variants has a variant named \"{name}\": a name is one word, and not \"{HealthChecks.Warmup.Discovery.RequestVariants.Default}\".");
+            }
+            foreach (var header in (headers ?? new Dictionary<string, string>()).Where(h => IsInvalid(h) || h.Key.Equals("Host", StringComparison.OrdinalIgnoreCase)).Select(h => h.Key))
+            {
+                errors.Add($"Variants:{name} has an invalid header \"{header}\" (Host is always the site's).");
             }
         }
+        foreach (var culture in (options.Cultures ?? []).Where(c => string.IsNullOrWhiteSpace(c) || !c.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '-')))
+        {
+            errors.Add($"Cultures has \"{culture}\": a culture name such as de or fr-CA.");
+        }
     }
+
+    private static bool IsInvalid(KeyValuePair<string, string> header) =>
+        string.IsNullOrWhiteSpace(header.Key) || header.Key.Any(c => c <= ' ' || c >= 127 || c == ':')
+        || header.Value is null || header.Value.Any(c => c is '\r' or '\n');
 
     /// <summary>
     /// The numbers and durations, each within the <see cref="RangeAttribute"/> written on its option (and

@@ -23,6 +23,7 @@ internal sealed class CrawlProgress
     private int _guesses;
     private int _guessesMissed;
     private string? _step;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _pagesByVariant = new(StringComparer.Ordinal);
 
     /// <summary>The warm-up step that runs now, before the crawl; <see langword="null"/> when none does.</summary>
     public string? Step
@@ -92,11 +93,18 @@ internal sealed class CrawlProgress
         Reached(WarmupLimits.MaxUrls);
     }
 
+    /// <summary>Pages requested in each variant (a culture, a named set of headers); empty when the warm-up has none.</summary>
+    public IReadOnlyDictionary<string, int> PagesByVariant => _pagesByVariant;
+
     /// <summary>Records that a limit was reached; returns <see langword="true"/> the first time.</summary>
     public bool Reached(WarmupLimits limit) => (Interlocked.Or(ref _limits, (int)limit) & (int)limit) == 0;
 
     public void CountDone(UrlOutcome outcome)
     {
+        if (outcome is { Variant: { } variant, Kind: UrlKind.Page })
+        {
+            _pagesByVariant.AddOrUpdate(variant, 1, static (_, count) => count + 1);
+        }
         if (outcome.Kind is UrlKind.Sitemap or UrlKind.RobotsTxt)
         {
             // A site without a sitemap is no broken link.

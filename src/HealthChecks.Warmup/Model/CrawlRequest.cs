@@ -24,6 +24,14 @@ internal enum ReadAs
     Manifest,
 }
 
+/// <summary>
+/// A variant a page is requested in (a culture, a named set of headers): every page once per variant,
+/// a resource once.
+/// </summary>
+/// <param name="Name">The variant's name: a culture's (<c>de</c>) or the one it was given (<c>mobile</c>).</param>
+/// <param name="Headers">The headers its requests send, over the warm-up's own.</param>
+internal sealed record RequestVariant(string Name, IReadOnlyList<KeyValuePair<string, string>> Headers);
+
 /// <summary>One URL the frontier admitted, with how it was reached.</summary>
 /// <param name="Url">The absolute, normalised URL (no fragment).</param>
 /// <param name="Kind">Page or resource.</param>
@@ -37,5 +45,6 @@ internal enum ReadAs
 /// </param>
 /// <param name="ReadAs">What the body is read for besides HTML and CSS.</param>
 /// <param name="IsSpeculative">A guess from a script's text: a miss is no broken link and never a failure.</param>
+/// <param name="Variant">The variant the request is made in; <see langword="null"/> when the warm-up has none.</param>
 internal sealed record CrawlRequest(Uri Url, UrlKind Kind, int Depth, Uri? Referrer, bool IsEntry, int RedirectHops, bool IsDiscovered = false,
-    ReadAs ReadAs = ReadAs.Nothing, bool IsSpeculative = false);
+    ReadAs ReadAs = ReadAs.Nothing, bool IsSpeculative = false, RequestVariant? Variant = null);

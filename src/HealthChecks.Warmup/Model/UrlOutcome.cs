@@ -33,7 +33,8 @@ internal sealed record UrlOutcome(
     TimeSpan Duration,
     int Attempts = 1,
     bool IsDiscovered = false,
-    bool IsSpeculative = false)
+    bool IsSpeculative = false,
+    string? Variant = null)
 {
     /// <summary>What the outcome was, in the one reading the rules, the counts, telemetry and the logs share.</summary>
     public OutcomeClass Class => Failure != FetchFailure.None || StatusCode is not { } status ? OutcomeClass.Error

@@ -82,6 +82,11 @@ internal static class WarmupHealthResult
             data["excluded"] = progress.Excluded;
             data["overLimit"] = progress.OverLimit;
             data["sitemaps"] = progress.Sitemaps;
+            if (progress.PagesByVariant.Count > 0)
+            {
+                // Pages requested in each variant, by name: a culture's or a named header set's.
+                data["variants"] = progress.PagesByVariant.OrderBy(v => v.Key, StringComparer.Ordinal).ToDictionary(v => v.Key, v => v.Value);
+            }
             if (progress.LimitsReached != WarmupLimits.None)
             {
                 data["limitsReached"] = progress.LimitsReached.ToString();

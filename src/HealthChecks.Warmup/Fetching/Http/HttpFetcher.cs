@@ -108,6 +108,12 @@ internal sealed class HttpFetcher(HttpClient client, SiteWarmupOptions options, 
         {
             message.Headers.TryAddWithoutValidation(name, value);
         }
+        foreach (var (name, value) in request.Variant?.Headers ?? [])
+        {
+            // The variant's value, not one more beside the warm-up's own.
+            message.Headers.Remove(name);
+            message.Headers.TryAddWithoutValidation(name, value);
+        }
         if (ownApp)
         {
             message.Headers.TryAddWithoutValidation(OwnRequestMarker.Header, OwnRequestMarker.Secret);

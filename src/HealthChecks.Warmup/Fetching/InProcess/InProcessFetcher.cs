@@ -158,6 +158,10 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
         {
             headers[name] = value;
         }
+        foreach (var (name, value) in request.Variant?.Headers ?? [])
+        {
+            headers[name] = value;
+        }
         // The URL's authority, whatever the headers said: it is the origin the site is warmed under.
         headers[HeaderNames.Host] = url.Authority;
         if (request.Referrer is not null)
