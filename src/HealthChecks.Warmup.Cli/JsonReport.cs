@@ -15,7 +15,8 @@ internal sealed record JsonReport(
     JsonCounts Counts,
     IReadOnlyList<string> LimitsReached,
     IReadOnlyList<JsonUrl> Failures,
-    IReadOnlyList<JsonUrl> Urls)
+    IReadOnlyList<JsonUrl> Urls,
+    IReadOnlyList<JsonTiming>? Slowest = null)
 {
     private static readonly JsonSerializerOptions s_options = new(JsonSerializerDefaults.Web)
     {
@@ -24,7 +25,7 @@ internal sealed record JsonReport(
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public static JsonReport From(WarmupReport report, DateTimeOffset startedAt, bool ignoreResourceServerErrors)
+    public static JsonReport From(WarmupReport report, DateTimeOffset startedAt, bool ignoreResourceServerErrors, IReadOnlyList<PageTiming>? slowest = null)
     {
         var counts = report.Counts;
         var failures = FailureRules.Failures(report, ignoreResourceServerErrors);
@@ -37,7 +38,8 @@ internal sealed record JsonReport(
             Counts: new JsonCounts(counts.Done, counts.Succeeded, counts.ClientErrors, counts.ServerErrors, counts.Errors, counts.OutOfScope, counts.Excluded, counts.OverLimit),
             LimitsReached: counts.LimitsReached == WarmupLimits.None ? [] : counts.LimitsReached.ToString().Split(", "),
             Failures: [.. failures.Select(JsonUrl.From)],
-            Urls: [.. report.Outcomes.Select(JsonUrl.From)]);
+            Urls: [.. report.Outcomes.Select(JsonUrl.From)],
+            Slowest: [.. (slowest ?? []).Select(t => new JsonTiming(t.Url, (long)t.Cold.TotalMilliseconds, (long)t.Warm.TotalMilliseconds))]);
     }
 
     public async Task WriteAsync(string path, CancellationToken cancellationToken)
@@ -48,6 +50,9 @@ internal sealed record JsonReport(
 
     public static JsonReport? Read(string json) => JsonSerializer.Deserialize<JsonReport>(json, s_options);
 }
+
+/// <summary>What warming bought one of the slowest pages: its first and its second request's time.</summary>
+internal sealed record JsonTiming(string Url, long ColdMs, long WarmMs);
 
 internal sealed record JsonCounts(int Requested, int Ok, int ClientErrors, int ServerErrors, int Errors, int OutOfScope, int Excluded, int OverLimit);
 

@@ -101,11 +101,11 @@ internal static class WarmupCommand
         var warm = Rules.FailureRules.Failures(report.Report, options.IgnoreResourceServerErrors).Count == 0;
         if (parsed.GetValue(json) is { Length: > 0 } jsonPath)
         {
-            await JsonReport.From(report.Report, report.StartedAt, options.IgnoreResourceServerErrors).WriteAsync(jsonPath, cancellationToken);
+            await JsonReport.From(report.Report, report.StartedAt, options.IgnoreResourceServerErrors, report.Slowest).WriteAsync(jsonPath, cancellationToken);
         }
         return warm ? Warm : NotWarm;
     }
 }
 
 /// <summary>A finished run: the crawl's report and when it started.</summary>
-internal sealed record RunResult(WarmupReport Report, DateTimeOffset StartedAt);
+internal sealed record RunResult(WarmupReport Report, DateTimeOffset StartedAt, IReadOnlyList<PageTiming> Slowest);

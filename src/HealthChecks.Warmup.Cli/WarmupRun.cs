@@ -79,9 +79,9 @@ internal static class WarmupRun
                 }
             }
         }
-        var report = (await crawl).Report;
-        WriteSummary(console, report, options);
-        return new RunResult(report, startedAt);
+        var (report, _, timings) = await crawl;
+        WriteSummary(console, report, timings, options);
+        return new RunResult(report, startedAt, timings);
     }
 
     private static string Progress(CrawlProgress progress, TimeSpan elapsed, bool markup = true)
@@ -106,7 +106,7 @@ internal static class WarmupRun
         console.Write(settings);
     }
 
-    private static void WriteSummary(IAnsiConsole console, WarmupReport report, SiteWarmupOptions options)
+    private static void WriteSummary(IAnsiConsole console, WarmupReport report, IReadOnlyList<PageTiming> timings, SiteWarmupOptions options)
     {
         var counts = report.Counts;
         var totals = new Table().Title("Outcomes").AddColumns("requested", "2xx/3xx", "4xx", "5xx", "errors", "out of scope", "excluded", "over limit");
@@ -120,6 +120,18 @@ internal static class WarmupRun
             slowest.AddRow(((long)outcome.Duration.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), Markup.Escape(outcome.Result), Markup.Escape(outcome.Url));
         }
         console.Write(slowest);
+
+        if (timings.Count > 0)
+        {
+            // What warming bought, a line each: the slowest pages' first and second request.
+            var bought = new Table().Title("What warming bought").AddColumns("page", "cold ms", "warm ms");
+            foreach (var timing in timings)
+            {
+                bought.AddRow(Markup.Escape(SlowestPages.Describe(timing)), ((long)timing.Cold.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
+                    ((long)timing.Warm.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+            }
+            console.Write(bought);
+        }
 
         var failures = FailureRules.Failures(report, options.IgnoreResourceServerErrors);
         if (failures.Count > 0)

@@ -39,4 +39,12 @@ public sealed partial class SiteWarmupOptions
     /// <summary>The longest one warm-up step may run; past it, it fails the attempt. Default: 1 minute. Range: 100 ms–1 hour.</summary>
     [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00")]
     public TimeSpan StepTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// What warming bought: after a crawl that succeeded, this many of its slowest pages are requested once
+    /// more, and the result (data key <c>slowest</c>), the log and <c>dotnet-warmup</c> show each page's
+    /// cold and warm time. The second requests are not judged. 0 turns it off. Default: 5. Range: 0–100.
+    /// </summary>
+    [Range(0, 100)]
+    public int SlowestPages { get; set; } = 5;
 }

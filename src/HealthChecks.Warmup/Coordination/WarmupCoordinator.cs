@@ -141,7 +141,7 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
             return Snapshot with
             {
                 State = WarmupState.Failed, LastReport = null, Failures = [], DiscoveredFailures = [], CrawlerError = null, Hint = null,
-                Steps = steps, FailedStep = steps[^1], ServerWarmup = null, WarmedAs = address.Origin,
+                Steps = steps, FailedStep = steps[^1], ServerWarmup = null, Slowest = [], WarmedAs = address.Origin,
             };
         }
         IFetcher fetcher = options.Transport == WarmupTransport.Http
@@ -150,8 +150,8 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
         var pipeline = new WarmupPipeline(Name, options, fetcher, _time, logger, app.Telemetry, app.Cultures);
         var discoverEndpoints = options.DiscoverEndpoints ?? options.Transport == WarmupTransport.InProcess;
         var (scope, seeds) = await pipeline.DiscoverAsync(address, app.Sources, discoverEndpoints ? app.Endpoints() : null, stopping);
-        var (report, serverWarmup) = await pipeline.RunAsync(attempt, scope, seeds, progress, app.Server, stopping);
-        var judged = Judge(report, address) with { ServerWarmup = serverWarmup, Steps = steps, FailedStep = null };
+        var (report, serverWarmup, slowest) = await pipeline.RunAsync(attempt, scope, seeds, progress, app.Server, stopping);
+        var judged = Judge(report, address) with { ServerWarmup = serverWarmup, Steps = steps, FailedStep = null, Slowest = slowest };
         WarmupTelemetry.EndAttempt(span, report, judged.Failures);
         app.Telemetry.RecordWarmup(Name, report.Duration, judged.State == WarmupState.Succeeded);
         return judged;

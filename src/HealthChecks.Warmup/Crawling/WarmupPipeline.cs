@@ -12,7 +12,8 @@ namespace HealthChecks.Warmup.Crawling;
 /// <summary>What one pass of the pipeline produced: the report to judge, and what the server warm-up said.</summary>
 /// <param name="Report">The crawl's outcomes and counts, with the server warm-up's and the repeat pass's outcomes to judge.</param>
 /// <param name="ServerWarmup">The server warm-up's summary, or why it was skipped; <see langword="null"/> when it did not run.</param>
-internal sealed record WarmupPass(WarmupReport Report, string? ServerWarmup);
+/// <param name="Slowest">What warming bought the slowest pages: cold and warm times; empty when not measured.</param>
+internal sealed record WarmupPass(WarmupReport Report, string? ServerWarmup, IReadOnlyList<PageTiming> Slowest);
 
 /// <summary>
 /// One warm-up attempt from its sites to its report, composed here once for the health check and for
@@ -50,8 +51,9 @@ internal sealed class WarmupPipeline(string registration, SiteWarmupOptions opti
         var crawled = time.GetTimestamp();
         if (FailureRules.Failures(report, options.IgnoreResourceServerErrors, options.JudgeDiscoveredEndpoints).Count > 0)
         {
-            return new WarmupPass(report, null);
+            return new WarmupPass(report, null, []);
         }
+        var slowest = SlowestPages.Of(report.Outcomes, options.SlowestPages);
         // The server first, then the repeat pass: what routing compiles on a second request is
         // generated in the background after the first, and the server's requests give it time.
         string? serverWarmup = null;
@@ -62,7 +64,9 @@ internal sealed class WarmupPipeline(string registration, SiteWarmupOptions opti
             (report, serverWarmup) = await WarmServerAsync(report, server, repeat, stopping);
         }
         report = await RepeatPass.AfterCrawlAsync(registration, report, crawled, repeat, fetcher, options, time, logger, stopping);
-        return new WarmupPass(report, serverWarmup);
+        // Last, once everything else is warm: the second request of a page is then what a visitor meets.
+        var timings = slowest.Count == 0 ? [] : await SlowestPages.MeasureAsync(registration, slowest, variants, fetcher, time, logger, stopping);
+        return new WarmupPass(report, serverWarmup, timings);
     }
 
     /// <summary>The server's own path, after a crawl that succeeded: its outcomes are judged with the crawl's.</summary>

@@ -109,6 +109,10 @@ internal static class WarmupHealthResult
                 ["outcome"] = step.Status,
             }).ToArray();
         }
+        if (snapshot.Slowest.Count > 0)
+        {
+            data["slowest"] = snapshot.Slowest.Select(Timing).ToArray();
+        }
         if (snapshot.ServerWarmup is { } serverWarmup)
         {
             data["serverWarmup"] = serverWarmup;
@@ -151,5 +155,20 @@ internal static class WarmupHealthResult
             data["nextAttemptAt"] = next.ToString("O", CultureInfo.InvariantCulture);
         }
         return data;
+    }
+
+    private static Dictionary<string, object> Timing(PageTiming timing)
+    {
+        var entry = new Dictionary<string, object>
+        {
+            ["url"] = timing.Url,
+            ["coldMs"] = (long)timing.Cold.TotalMilliseconds,
+            ["warmMs"] = (long)timing.Warm.TotalMilliseconds,
+        };
+        if (timing.Variant is { } variant)
+        {
+            entry["variant"] = variant;
+        }
+        return entry;
     }
 }

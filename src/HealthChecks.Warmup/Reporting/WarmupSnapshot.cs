@@ -50,6 +50,9 @@ internal sealed record WarmupSnapshot(
     /// <summary>What each warm-up step of the running or last attempt did, in order.</summary>
     public IReadOnlyList<StepOutcome> Steps { get; init; } = [];
 
+    /// <summary>What warming bought the last attempt's slowest pages: their cold and warm times.</summary>
+    public IReadOnlyList<PageTiming> Slowest { get; init; } = [];
+
     /// <summary>The step that failed the last finished attempt; the crawl did not run.</summary>
     public StepOutcome? FailedStep { get; init; }
 

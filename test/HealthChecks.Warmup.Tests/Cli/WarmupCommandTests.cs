@@ -37,6 +37,7 @@ public sealed class WarmupCommandTests
         Assert.That(settings, Is.GreaterThanOrEqualTo(0).And.LessThan(output.IndexOf("Outcomes", StringComparison.Ordinal)));
         Assert.That(output, Does.Contain("Warm: 7 URLs"), "five of the site, robots.txt and sitemap.xml");
         Assert.That(output, Does.Contain("Slowest URLs"));
+        Assert.That(output, Does.Contain("What warming bought").And.Match(@"│ /about\s+│ \d+\s+│ \d+\s+│"), "a line for each of the slowest pages: cold and warm");
     }
 
     [Test]
@@ -105,10 +106,12 @@ public sealed class WarmupCommandTests
             Assert.That(exitCode, Is.EqualTo(0));
             Assert.That(report.SchemaVersion, Is.EqualTo(1));
             Assert.That(report.Warm, Is.True);
-            Assert.That(report.Urls.Select(u => new Uri(u.Url).PathAndQuery), Is.EquivalentTo(serverSaw.Select(r => r.PathAndQuery)));
+            Assert.That(report.Urls.Concat(report.Slowest!.Select(t => new JsonUrl(t.Url, "page", 0, false, null, 200, null, t.WarmMs, 1))).Select(u => new Uri(u.Url).PathAndQuery),
+                Is.EquivalentTo(serverSaw.Select(r => r.PathAndQuery)), "every request: the crawl's, the repeat pass's, and the slowest pages' second");
+            Assert.That(report.Slowest!.Select(t => new Uri(t.Url).AbsolutePath), Is.EquivalentTo(new[] { "/", "/about" }));
             var repeated = report.Urls.Count(u => u.Referrer == HealthChecks.Warmup.Crawling.RepeatPass.Referrer);
             Assert.That(repeated, Is.Positive, "the repeat pass ran, as in the health check");
-            Assert.That(report.Counts.Requested, Is.EqualTo(serverSaw.Count - repeated), "the repeat pass's requests are listed, not counted");
+            Assert.That(report.Counts.Requested, Is.EqualTo(serverSaw.Count - repeated - report.Slowest!.Count), "the repeat pass's and the slowest pages' requests are listed, not counted");
             Assert.That(report.Counts.ClientErrors, Is.EqualTo(1));
             var image = report.Urls.Single(u => u.Url.EndsWith("/img/a.png", StringComparison.Ordinal));
             Assert.That(image.Status, Is.EqualTo(404));

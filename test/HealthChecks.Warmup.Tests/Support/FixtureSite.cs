@@ -101,10 +101,12 @@ internal sealed class FixtureSite : IAsyncDisposable
         {
             options.ProgressInterval = TimeSpan.FromMilliseconds(100);
             // Most tests are about what pages link to; the sitemap tests turn discovery back on, and
-            // the repeat pass's and server warm-up's tests those (their requests would count as the crawl's).
+            // the repeat pass's, the server warm-up's and the slowest pages' tests those (their requests
+            // would count as the crawl's).
             options.DiscoverSitemaps = false;
             options.RepeatRequests = false;
             options.WarmServer = false;
+            options.SlowestPages = 0;
             Configure?.Invoke(options);
         });
         foreach (var configure in _services)
