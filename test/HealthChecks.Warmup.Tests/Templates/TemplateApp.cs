@@ -11,7 +11,7 @@ namespace HealthChecks.Warmup.Tests.Templates;
 /// </summary>
 internal static class TemplateApp
 {
-    private const string AddWarmup = "builder.Services.AddHealthChecks().AddSiteWarmup();";
+    internal const string AddWarmup = "builder.Services.AddHealthChecks().AddSiteWarmup();";
     private const string MapReadiness = "app.MapHealthChecks(\"/health/ready\", new() { ResponseWriter = HealthChecks.UI.Client.UIResponseWriter.WriteHealthCheckUIResponse });";
 
     /// <summary>
@@ -22,7 +22,12 @@ internal static class TemplateApp
     /// </summary>
     public static string Published(string app) => Path.Combine(app, "out");
 
-    public static async Task<string> CreateAsync(string template, string work, Func<string, string>? grow = null)
+    /// <param name="template">The template's short name.</param>
+    /// <param name="work">The temporary folder the app is made in.</param>
+    /// <param name="grow">What the test changes in Program.cs.</param>
+    /// <param name="files">Other files the test writes or changes: a path in the project, and the new text from the old (none for a new file).</param>
+    public static async Task<string> CreateAsync(string template, string work, Func<string, string>? grow = null,
+        IReadOnlyDictionary<string, Func<string?, string>>? files = null)
     {
         var root = Processes.RepositoryRoot();
         var app = Path.Combine(work, template);
@@ -36,6 +41,11 @@ internal static class TemplateApp
             .Replace("app.Run();", MapReadiness + "\napp.Run();", StringComparison.Ordinal);
         code = grow?.Invoke(code) ?? code;
         await File.WriteAllTextAsync(program, code);
+        foreach (var (path, edit) in files ?? new Dictionary<string, Func<string?, string>>())
+        {
+            var file = Path.Combine(app, path);
+            await File.WriteAllTextAsync(file, edit(File.Exists(file) ? await File.ReadAllTextAsync(file) : null));
+        }
 
         var project = Path.Combine(app, template + ".csproj");
         var uiClient = PackageVersion(root, "AspNetCore.HealthChecks.UI.Client");
