@@ -53,7 +53,8 @@ internal sealed class WarmupPipeline(string registration, SiteWarmupOptions opti
         {
             return new WarmupPass(report, null, []);
         }
-        var slowest = SlowestPages.Of(report.Outcomes, options.SlowestPages);
+        // Not when the app asked the warm-up to slow down: measuring is worth no refusal.
+        var slowest = report.Counts.RateLimited > 0 ? [] : SlowestPages.Of(report.Outcomes, options.SlowestPages);
         // The server first, then the repeat pass: what routing compiles on a second request is
         // generated in the background after the first, and the server's requests give it time.
         string? serverWarmup = null;

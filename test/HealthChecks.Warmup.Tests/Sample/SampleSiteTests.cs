@@ -69,7 +69,13 @@ public sealed class SampleSiteTests
         Assert.That(seen, Is.SupersetOf(s_expected));
         Assert.That(seen, Does.Not.Contain("/Docs?print=yes").And.Not.Contain("/Contact/Send"));
         Assert.That(body, Does.Contain("\"healthEndpoints\":1"), "the layout links /health/ready: reached once, not judged (/health/live runs no check)");
-        var again = seen.GroupBy(p => p).Where(g => g.Count() > 1).ToList();
+        // The slowest pages' second requests measure what warming bought; the rest is the crawl and the repeat pass.
+        var slowest = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("entries").GetProperty("site-warmup").GetProperty("data")
+            .GetProperty("slowest").EnumerateArray().Select(t => new Uri(t.GetProperty("url").GetString()!).PathAndQuery).ToList();
+        Assert.That(slowest, Has.Count.EqualTo(5));
+        var crawled = seen.ToList();
+        slowest.ForEach(page => crawled.RemoveAt(crawled.LastIndexOf(page)));
+        var again = crawled.GroupBy(p => p).Where(g => g.Count() > 1).ToList();
         Assert.That(again.Where(g => g.Count() > 2).Select(g => g.Key), Is.Empty, "each URL once, and what the repeat pass asks for once more");
         Assert.That(again.Select(g => g.Key.Split('?')[0]).Select(p => p[..(p.LastIndexOf('/') + 1)]), Is.Unique.And.Not.Empty,
             "the repeat pass: one URL a folder");
