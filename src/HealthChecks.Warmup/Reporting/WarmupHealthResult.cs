@@ -43,7 +43,7 @@ internal static class WarmupHealthResult
             {
                 description += string.Create(CultureInfo.InvariantCulture, $" Attempt {snapshot.Attempt}; the last one failed: {lastFailure}.");
             }
-            return new HealthCheckResult(failureStatus, description, data: data);
+            return new HealthCheckResult(failureStatus, OneLine(description), data: data);
         }
 
         var failed = snapshot.CrawlerError is not null || snapshot.FailedStep is not null
@@ -57,8 +57,17 @@ internal static class WarmupHealthResult
         {
             failed += string.Create(CultureInfo.InvariantCulture, $" Next attempt at {next:HH:mm:ss} UTC.");
         }
-        return new HealthCheckResult(failureStatus, failed, data: data);
+        return new HealthCheckResult(failureStatus, OneLine(failed), data: data);
     }
+
+    /// <summary>
+    /// A description on one line, as every dashboard and <c>kubectl</c> shows it: an exception's message
+    /// may span several (the data keeps them as they were).
+    /// </summary>
+    private static string OneLine(string description) =>
+        description.Contains('\n') || description.Contains('\r')
+            ? string.Join(' ', description.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            : description;
 
     private static string Warm(WarmupReport report) => string.Create(CultureInfo.InvariantCulture,
         $"Warm: {report.Counts.Done} URLs in {report.Duration.TotalSeconds:0.0} s.");

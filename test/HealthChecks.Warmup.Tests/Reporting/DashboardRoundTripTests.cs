@@ -55,4 +55,21 @@ public sealed class DashboardRoundTripTests
         Assert.That(entry.Data["state"].ToString(), Is.EqualTo("Succeeded"));
         Assert.That(((JsonElement)entry.Data["ok"]).GetInt32(), Is.EqualTo(2));
     }
+
+    [Test]
+    public async Task FailureWithAMultiLineMessage_IsOneLineOnTheDashboard_WithNumbersInTheData()
+    {
+        await using var site = await new FixtureSite
+        {
+            Configure = o => o.Steps.Add("catalog", (_, _) => throw new InvalidOperationException("the database is not up yet:\nconnection refused\r\n  at 10.0.0.5:5432")),
+        }.Html("/", "home").StartAsync();
+        var probe = await site.WaitForVerdictAsync();
+
+        var entry = JsonSerializer.Deserialize<UIHealthReport>(probe.Json, s_dashboard)!.Entries["site-warmup"];
+
+        Assert.That(entry.Description, Does.StartWith("Warm-up failed: step \"catalog\" threw InvalidOperationException: the database is not up yet: connection refused at 10.0.0.5:5432."));
+        Assert.That(entry.Description, Does.Not.Contain("\n").And.Not.Contain("\r"));
+        Assert.That(((JsonElement)entry.Data["attempt"]).ValueKind, Is.EqualTo(JsonValueKind.Number));
+        Assert.That(((JsonElement)entry.Data["steps"])[0].GetProperty("durationMs").ValueKind, Is.EqualTo(JsonValueKind.Number));
+    }
 }
