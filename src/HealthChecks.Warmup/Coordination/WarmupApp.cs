@@ -45,8 +45,14 @@ internal sealed class WarmupApp(
 
     public TimeProvider Time { get; } = time;
 
-    /// <summary>The supported UI cultures of the app's request localization (one, the current culture, when it has none).</summary>
-    public IReadOnlyList<string> Cultures { get; } = [.. localization?.Value.SupportedUICultures?.Select(c => c.Name) ?? []];
+    /// <summary>
+    /// The supported UI cultures of the app's request localization (one, the current culture, when it has
+    /// none); none when no provider reads <c>Accept-Language</c>: a culture the app would not see is no variant.
+    /// </summary>
+    public IReadOnlyList<string> Cultures { get; } = localization?.Value is { } requestLocalization
+        && requestLocalization.RequestCultureProviders.OfType<Microsoft.AspNetCore.Localization.AcceptLanguageHeaderRequestCultureProvider>().Any()
+            ? [.. requestLocalization.SupportedUICultures?.Select(c => c.Name) ?? []]
+            : [];
 
     /// <summary>Where warm-up steps get their services: a scope each.</summary>
     public IServiceScopeFactory Scopes { get; } = scopes;

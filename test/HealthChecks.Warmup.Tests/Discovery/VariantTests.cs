@@ -51,6 +51,25 @@ public sealed class VariantTests
     }
 
     [Test]
+    public async Task CulturesTheAppDoesNotReadFromAcceptLanguage_AreNoVariants()
+    {
+        var seen = new ConcurrentQueue<string>();
+        var site = Site(seen, _ => { }, localized: true)
+            .WithServices(services => services.Configure<RequestLocalizationOptions>(o =>
+            {
+                o.SetDefaultCulture("en").AddSupportedCultures("en", "de", "fr").AddSupportedUICultures("en", "de", "fr");
+                // A cookie alone: Accept-Language would change nothing.
+                o.RequestCultureProviders = [new Microsoft.AspNetCore.Localization.CookieRequestCultureProvider()];
+            }));
+        await using var _ = await site.StartAsync();
+
+        var probe = await site.WaitForVerdictAsync();
+
+        Assert.That(site.CountOf("/"), Is.EqualTo(1));
+        Assert.That(probe.Data.TryGetProperty("variants", out var _), Is.False);
+    }
+
+    [Test]
     public async Task OneCulture_IsNoVariant()
     {
         var seen = new ConcurrentQueue<string>();
