@@ -28,11 +28,13 @@ internal static class WarmupCommand
         var headers = new Option<string[]>("--header") { Description = "A request header \"Name: value\" (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var json = new Option<string>("--json") { Description = "Write the full report (every URL) to this file." };
         var noSitemaps = new Option<bool>("--no-sitemaps") { Description = "Do not read robots.txt and sitemaps for more pages." };
+        var noRepeat = new Option<bool>("--no-repeat") { Description = "Do not request one URL of each folder once more after the crawl (the repeat pass)." };
+        var slowest = new Option<int>("--slowest") { Description = "How many of the slowest pages are requested once more to show their cold and warm times (0-100; 0: none).", DefaultValueFactory = _ => 5 };
         var verbose = new Option<bool>("--verbose") { Description = "Log every request and its outcome." };
 
         var root = new RootCommand("Warms a site over HTTP — its pages and every stylesheet, script, image and font they load — and exits 0 when it is warm.")
         {
-            url, entries, depth, concurrency, timeout, deadline, maxUrls, retries, ignore, exclude, headers, noSitemaps, json, verbose,
+            url, entries, depth, concurrency, timeout, deadline, maxUrls, retries, ignore, exclude, headers, noSitemaps, noRepeat, slowest, json, verbose,
         };
 
         var parsed = root.Parse(args);
@@ -84,6 +86,8 @@ internal static class WarmupCommand
             RequestHeaders = requestHeaders,
             Verbose = parsed.GetValue(verbose),
             DiscoverSitemaps = !parsed.GetValue(noSitemaps),
+            RepeatRequests = !parsed.GetValue(noRepeat),
+            SlowestPages = parsed.GetValue(slowest),
         };
         foreach (var pattern in parsed.GetValue(exclude) ?? [])
         {

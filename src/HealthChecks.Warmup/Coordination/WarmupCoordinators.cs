@@ -17,11 +17,14 @@ internal sealed class WarmupCoordinators(
     WarmupApp app,
     ILogger<WarmupCoordinator> logger)
 {
-    private readonly ConcurrentDictionary<string, WarmupCoordinator> _coordinators = new(StringComparer.Ordinal);
+    // Lazy: two callers at once (the hosted service and a first probe) get one coordinator, never two
+    // of which only one runs.
+    private readonly ConcurrentDictionary<string, Lazy<WarmupCoordinator>> _coordinators = new(StringComparer.Ordinal);
 
     public IEnumerable<WarmupCoordinator> All => registrations.Value.Names.Select(Get);
 
-    public WarmupCoordinator Get(string name) => _coordinators.GetOrAdd(name, Create);
+    public WarmupCoordinator Get(string name) =>
+        _coordinators.GetOrAdd(name, static (name, self) => new Lazy<WarmupCoordinator>(() => self.Create(name), LazyThreadSafetyMode.ExecutionAndPublication), this).Value;
 
     private WarmupCoordinator Create(string name)
     {

@@ -41,6 +41,21 @@ public sealed class WarmupCommandTests
     }
 
     [Test]
+    public async Task NoRepeat_AndSlowestZero_RequestNothingAfterTheCrawl()
+    {
+        await using var site = await SiteAsync();
+        await site.WaitForVerdictAsync();
+        var before = site.Paths.Count;
+
+        var (exitCode, output, _) = await RunAsync(site.Address.ToString(), "--no-repeat", "--slowest", "0", "--no-sitemaps");
+
+        Assert.That(exitCode, Is.EqualTo(0));
+        Assert.That(output, Does.Not.Contain("What warming bought"));
+        Assert.That(site.WarmupRequests.Skip(before).GroupBy(r => r.PathAndQuery).Where(g => g.Count() > 1).Select(g => g.Key), Is.Empty,
+            "each URL once: no repeat pass, no second request of a slow page");
+    }
+
+    [Test]
     public async Task ResourceAnswering500_ExitsOneNamingIt()
     {
         await using var site = await SiteAsync(imageStatus: 500);
