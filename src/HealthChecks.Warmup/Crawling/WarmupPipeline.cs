@@ -47,7 +47,12 @@ internal sealed class WarmupPipeline(string registration, SiteWarmupOptions opti
     {
         WarmupLog.WarmupStarted(logger, registration, attempt, seeds.Count, scope.Origin);
         var variants = RequestVariants.For(options, appCultures ?? []);
+        // In-process, the server's own path starts compiling beside the crawl.
+        var priming = options.Transport == WarmupTransport.InProcess && options.WarmServer
+            ? new ServerWarmup(options, time).PrimeAsync(server, scope.Origin, stopping)
+            : Task.CompletedTask;
         var report = await new Crawler(registration, options, fetcher, time, logger, telemetry, progress, variants).RunAsync(attempt, scope, seeds, stopping);
+        await priming;
         var crawled = time.GetTimestamp();
         if (FailureRules.Failures(report, options.IgnoreResourceServerErrors, options.JudgeDiscoveredEndpoints).Count > 0)
         {

@@ -60,11 +60,12 @@ public sealed class ServerWarmupTests
         var probe = await site.WaitForVerdictAsync();
 
         Assert.That(probe.Status, Is.EqualTo(HttpStatusCode.OK), probe.Json);
-        Assert.That(network.Select(n => n.Path), Is.EquivalentTo(new[] { "/", "/css/site.css", "/css/site.css", "/img/logo.png", "/favicon.ico" }),
+        Assert.That(network.First().Path, Is.EqualTo("/favicon.ico"), "the primer, sent beside the crawl: Kestrel's path compiles before the server warm-up");
+        Assert.That(network.Skip(1).Select(n => n.Path), Is.EquivalentTo(new[] { "/", "/css/site.css", "/css/site.css", "/img/logo.png", "/favicon.ico" }),
             "the entry page and one URL of each folder (not the second stylesheet), the first resource twice, and the icon browsers ask for");
-        Assert.That(network.Single(n => n.Path == "/favicon.ico").Status, Is.EqualTo(404), "the site has none: a guess, no failure");
+        Assert.That(network.Where(n => n.Path == "/favicon.ico").Select(n => n.Status), Is.All.EqualTo(404), "the site has none: a guess, no failure");
         Assert.That(network.Select(n => n.Host).Distinct(), Is.EqualTo(new[] { site.Address.Authority }));
-        Assert.That(network.Count(n => n.Encoding.Contains("br", StringComparison.Ordinal)), Is.EqualTo(4), "compressed as browsers ask, and once not");
+        Assert.That(network.Count(n => n.Encoding.Contains("br", StringComparison.Ordinal)), Is.EqualTo(5), "compressed as browsers ask, and once not");
         Assert.That(probe.Data.GetProperty("serverWarmup").GetString(), Does.Match($@"^5 requests to http://127\.0\.0\.1:{site.Address.Port} in \d+ ms$"));
         Assert.That(site.Logs.Named("ServerWarmed").Count(), Is.EqualTo(1));
     }
@@ -129,8 +130,8 @@ public sealed class ServerWarmupTests
         var probe = await site.WaitForVerdictAsync();
 
         Assert.That(probe.Status, Is.EqualTo(HttpStatusCode.OK), probe.Json);
-        Assert.That(network, Is.EqualTo(new[] { ("/", "", 200), ("/css/site.css", "", 200), ("/css/site.css", "", 200), ("/css/site.css", "\"v1\"", 304), ("/favicon.ico", "", 404) }),
-            "the page, the stylesheet compressed and not, and once more with its ETag: 304 Not Modified; then the icon browsers ask for");
+        Assert.That(network, Is.EqualTo(new[] { ("/favicon.ico", "", 404), ("/", "", 200), ("/css/site.css", "", 200), ("/css/site.css", "", 200), ("/css/site.css", "\"v1\"", 304), ("/favicon.ico", "", 404) }),
+            "the primer; then the page, the stylesheet compressed and not, and once more with its ETag: 304 Not Modified; then the icon browsers ask for");
     }
 
     [Test]

@@ -51,7 +51,7 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
             return new([], $"skipped: the server is not Kestrel ({name}), so there is no server path to warm", Skipped: true);
         }
         var addresses = server!.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var targets = addresses.Select(Reachable).OfType<Uri>().Distinct().Take(MaxAddresses).ToList();
+        var targets = Targets(addresses);
         if (targets.Count == 0)
         {
             return new([], addresses.Count == 0
@@ -79,21 +79,11 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
         var started = time.GetTimestamp();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(TimeLimit);
-        using var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            ConnectTimeout = options.RequestTimeout,
-            // The app's own certificate on its own address: what is warmed is the server, not trust.
-            SslOptions = { RemoteCertificateValidationCallback = static (_, _, _, _) => true },
-        };
-        using var client = new HttpClient(handler) { Timeout = options.RequestTimeout };
+        using var client = CreateClient();
         var outcomes = new List<UrlOutcome>();
         foreach (var target in targets)
         {
-            var versions = target.Scheme == Uri.UriSchemeHttps ? new[] { HttpVersion.Version11, HttpVersion.Version20 } : [HttpVersion.Version11];
-            foreach (var version in versions)
+            foreach (var version in Versions(target))
             {
                 for (var i = 0; i < paths.Count; i++)
                 {
@@ -119,6 +109,50 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
         }
         return new(outcomes, $"{outcomes.Count} requests to {string.Join(", ", targets.Select(t => t.GetLeftPart(UriPartial.Authority)))} in {(long)time.GetElapsedTime(started).TotalMilliseconds} ms", Skipped: false);
     }
+
+    /// <summary>
+    /// While the crawl runs: one request for <see cref="FaviconPath"/> to each address (and protocol) the
+    /// server warm-up will ask after it, so that Kestrel's connection, parsing and body-writing path
+    /// compiles beside the crawl instead of after it. Not judged: the server warm-up asks again, judged.
+    /// </summary>
+    public async Task PrimeAsync(IServer? server, Uri origin, CancellationToken cancellationToken)
+    {
+        if (!IsKestrel(server))
+        {
+            return;
+        }
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeLimit);
+        using var client = CreateClient();
+        try
+        {
+            foreach (var target in Targets(server!.Features.Get<IServerAddressesFeature>()?.Addresses ?? []))
+            {
+                foreach (var version in Versions(target))
+                {
+                    await SendAsync(client, new Uri(target, FaviconPath), origin, version, UrlKind.Resource, Variant.Compressed, null, limit.Token, cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The app is stopping: the crawl says so.
+        }
+    }
+
+    private static List<Uri> Targets(ICollection<string> addresses) => [.. addresses.Select(Reachable).OfType<Uri>().Distinct().Take(MaxAddresses)];
+
+    private static Version[] Versions(Uri target) => target.Scheme == Uri.UriSchemeHttps ? [HttpVersion.Version11, HttpVersion.Version20] : [HttpVersion.Version11];
+
+    private HttpClient CreateClient() => new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        ConnectTimeout = options.RequestTimeout,
+        // The app's own certificate on its own address: what is warmed is the server, not trust.
+        SslOptions = { RemoteCertificateValidationCallback = static (_, _, _, _) => true },
+    }, disposeHandler: true) { Timeout = options.RequestTimeout };
 
     /// <summary>How a URL is asked for: as browsers first do, without compression, or again with what they cached.</summary>
     private enum Variant
