@@ -75,7 +75,7 @@ internal sealed class WarmupStepRunner(string registration, SiteWarmupOptions op
         }
         catch (Exception ex)
         {
-            return Ended(StepResult.Threw, $"{ex.GetType().Name}: {ex.Message}", ex);
+            return Ended(StepResult.Threw, Fetching.FetchResult.Describe(ex), ex);
         }
         finally
         {

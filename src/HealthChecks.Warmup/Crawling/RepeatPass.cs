@@ -107,9 +107,12 @@ internal static class RepeatPass
         return new WarmupReport(report.Attempt, report.Origin, report.Duration + elapsed, report.Counts, [.. report.Outcomes, .. outcomes]);
     }
 
-    /// <summary>Requests <paramref name="targets"/> once more; their outcomes, to judge.</summary>
+    /// <summary>
+    /// Requests <paramref name="targets"/> once more, each in its variant when <paramref name="variants"/>
+    /// names it; their outcomes, in the targets' order, each timed on its own.
+    /// </summary>
     public static async Task<IReadOnlyList<UrlOutcome>> RunAsync(IFetcher fetcher, IReadOnlyList<UrlOutcome> targets, int concurrency,
-        TimeProvider time, CancellationToken cancellationToken)
+        TimeProvider time, CancellationToken cancellationToken, IReadOnlyList<RequestVariant>? variants = null)
     {
         var outcomes = new UrlOutcome?[targets.Count];
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -118,7 +121,7 @@ internal static class RepeatPass
         {
             await Parallel.ForEachAsync(Enumerable.Range(0, targets.Count),
                 new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, concurrency), CancellationToken = limit.Token },
-                async (i, token) => outcomes[i] = await RepeatAsync(fetcher, targets[i], time, token));
+                async (i, token) => outcomes[i] = await RepeatAsync(fetcher, targets[i], variants, time, token));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -128,10 +131,13 @@ internal static class RepeatPass
             $"not repeated within the repeat pass's {TimeLimit.TotalSeconds:0} s", TimeSpan.Zero, 1))];
     }
 
-    private static async Task<UrlOutcome> RepeatAsync(IFetcher fetcher, UrlOutcome first, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<UrlOutcome> RepeatAsync(IFetcher fetcher, UrlOutcome first, IReadOnlyList<RequestVariant>? variants, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var request = new CrawlRequest(new Uri(first.Url), first.Kind, first.Depth, Referrer: null, IsEntry: false, RedirectHops: 0, first.IsDiscovered);
+        var variant = first.Variant is { } name ? variants?.FirstOrDefault(v => v.Name == name) : null;
+        var request = new CrawlRequest(new Uri(first.Url), first.Kind, first.Depth, Referrer: null, IsEntry: false, RedirectHops: 0, first.IsDiscovered,
+            Variant: variant);
         using var response = await fetcher.FetchAsync(request, cancellationToken);
         return Outcome(first, response.StatusCode, response.Failure, response.Error, time.GetElapsedTime(started), response.Attempts);
     }

@@ -13,40 +13,27 @@ namespace HealthChecks.Warmup.Crawling;
 /// </summary>
 internal static class SlowestPages
 {
-    /// <summary>The whole measurement's time limit.</summary>
-    public static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(10);
-
     /// <summary>The slowest pages of <paramref name="crawl"/> that answered 200, slowest first.</summary>
     public static IReadOnlyList<UrlOutcome> Of(IReadOnlyList<UrlOutcome> crawl, int count) =>
         [.. crawl.Where(o => o is { Kind: UrlKind.Page, StatusCode: 200, Failure: FetchFailure.None }).OrderByDescending(o => o.Duration).Take(count)];
 
-    /// <summary>Requests <paramref name="pages"/> once more, in their variants; the timings of those that answered 200 again.</summary>
+    /// <summary>
+    /// Requests <paramref name="pages"/> once more, one at a time, in their variants (the repeat pass's
+    /// requests, within its time limit); the timings of those that answered 200 again.
+    /// </summary>
     public static async Task<IReadOnlyList<PageTiming>> MeasureAsync(string registration, IReadOnlyList<UrlOutcome> pages, IReadOnlyList<RequestVariant> variants,
         IFetcher fetcher, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
+        var again = await RepeatPass.RunAsync(fetcher, pages, concurrency: 1, time, cancellationToken, variants);
         var timings = new List<PageTiming>(pages.Count);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(TimeLimit);
-        try
+        for (var i = 0; i < pages.Count; i++)
         {
-            foreach (var page in pages)
+            if (again[i] is { Failure: FetchFailure.None, StatusCode: 200 } warm)
             {
-                var variant = page.Variant is { } name ? variants.FirstOrDefault(v => v.Name == name) : null;
-                var request = new CrawlRequest(new Uri(page.Url), UrlKind.Page, page.Depth, Referrer: null, IsEntry: false, RedirectHops: 0, Variant: variant);
-                var started = time.GetTimestamp();
-                using var response = await fetcher.FetchAsync(request, limit.Token);
-                var warm = time.GetElapsedTime(started);
-                if (response is { Failure: FetchFailure.None, StatusCode: 200 })
-                {
-                    var timing = new PageTiming(page.Url, page.Variant, page.Duration, warm);
-                    timings.Add(timing);
-                    WarmupLog.PageTimed(logger, registration, Describe(timing), (long)timing.Cold.TotalMilliseconds, (long)timing.Warm.TotalMilliseconds);
-                }
+                var timing = new PageTiming(pages[i].Url, pages[i].Variant, pages[i].Duration, warm.Duration);
+                timings.Add(timing);
+                WarmupLog.PageTimed(logger, registration, Describe(timing), (long)timing.Cold.TotalMilliseconds, (long)timing.Warm.TotalMilliseconds);
             }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Past the time limit: what was measured is reported.
         }
         return timings;
     }
