@@ -5,7 +5,7 @@ using HealthChecks.Warmup.Benchmarks.Site;
 
 namespace HealthChecks.Warmup.Benchmarks;
 
-// dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- side-by-side [--pages 2000] [--load-pages 20000] [--ready-to-run] [--runtime-settings] [--rounds 3] [--scaling]
+// dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- side-by-side [--site generated|rendered] [--pages 2000] [--load-pages 20000] [--ready-to-run] [--runtime-settings] [--rounds 3] [--scaling]
 // dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- first-visit [--templates webapp,mvc,blazor] [--runs 3]
 // dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- micro [BenchmarkDotNet arguments]
 // dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- serve --pages 2000 --port 5000 --mode WarmProcess --runs 20
@@ -25,11 +25,13 @@ internal static class BenchmarkProgram
         switch (command)
         {
             case "serve":
-                var modeAt = Array.IndexOf(args, "--mode");
-                await BenchSite.RunAsync(Option("--pages", 2000), Option("--port", 5000), Enum.Parse<ReadyMode>(args[modeAt + 1]), recordSeen: Option("--record-seen", 1) == 1, runs: Option("--runs", 3));
+                var serve = ServeArguments.Parse(args);
+                await BenchSite.RunAsync(new GeneratedSite(serve.Pages), serve);
                 return 0;
             case "side-by-side":
-                var runner = new SideBySideRunner(Console.Out);
+                var siteAt = Array.IndexOf(args, "--site");
+                var site = siteAt >= 0 && siteAt + 1 < args.Length ? Enum.Parse<SiteKind>(args[siteAt + 1], ignoreCase: true) : SiteKind.Generated;
+                var runner = new SideBySideRunner(Console.Out, site);
                 await runner.CompareAsync(Option("--pages", 2000), readyToRun: args.Contains("--ready-to-run"), runtimeSettings: args.Contains("--runtime-settings"), rounds: Option("--rounds", 3));
                 var loadPages = Option("--load-pages", 20_000);
                 if (loadPages > 0)
@@ -50,7 +52,7 @@ internal static class BenchmarkProgram
                 BenchmarkSwitcher.FromAssembly(typeof(SideBySideRunner).Assembly).Run(args[1..]);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: side-by-side [--pages N] [--load-pages N] [--ready-to-run] [--runtime-settings] [--rounds 3] [--scaling] | first-visit [--templates webapp,mvc,blazor] | micro [BenchmarkDotNet arguments]");
+                Console.Error.WriteLine("usage: side-by-side [--site generated|rendered] [--pages N] [--load-pages N] [--ready-to-run] [--runtime-settings] [--rounds 3] [--scaling] | first-visit [--templates webapp,mvc,blazor] | micro [BenchmarkDotNet arguments]");
                 return 2;
         }
     }

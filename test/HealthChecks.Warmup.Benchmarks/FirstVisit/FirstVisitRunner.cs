@@ -9,12 +9,33 @@ using Microsoft.Playwright;
 namespace HealthChecks.Warmup.Benchmarks.FirstVisit;
 
 /// <summary>
+/// How an app of a row runs: with the warm-up as the README adds it, with it but no server warm-up, or
+/// without it; and, without it, only until its first 200 on a plain <c>GET /</c> (the app's own cold
+/// start, which the time to ready is compared with; no visit follows).
+/// </summary>
+internal enum WarmupMode
+{
+    With,
+    NoServerWarmup,
+    Without,
+    FirstGet,
+}
+
+/// <summary>
 /// One template app's two visits: the server's time for every request, summed and the slowest; and what
 /// the warm-up spent after its crawl (the server warm-up and the repeat pass, from its log), in the time to ready.
 /// </summary>
-internal sealed record VisitResult(string Template, bool Warmup, TimeSpan TimeToReady, double FirstSumMs, double FirstSlowestMs, double SecondSumMs,
+internal sealed record VisitResult(string Template, WarmupMode Mode, TimeSpan TimeToReady, double FirstSumMs, double FirstSlowestMs, double SecondSumMs,
     double SecondSlowestMs, int Requests, double AfterCrawlMs = 0)
 {
+    public string ModeName => Mode switch
+    {
+        WarmupMode.With => "with",
+        WarmupMode.NoServerWarmup => "with, no server warm-up",
+        WarmupMode.FirstGet => "without, to the first GET /",
+        _ => "without",
+    };
+
     public double SumRatio => FirstSumMs / Math.Max(SecondSumMs, 0.001);
 
     public double SlowestRatio => FirstSlowestMs / Math.Max(SecondSlowestMs, 0.001);
@@ -23,7 +44,8 @@ internal sealed record VisitResult(string Template, bool Warmup, TimeSpan TimeTo
 /// <summary>
 /// <c>first-visit</c>: what the first visitor after the first 200 pays, against the second visitor. Fresh
 /// <c>dotnet new</c> apps (webapp, mvc, blazor) in a temporary folder with the README's two lines (the
-/// warm-up switched off by configuration for the "without" rows), published and run in Production. Once
+/// warm-up switched off by configuration for the "without" rows, its server warm-up for the "no server
+/// warm-up" rows: what the server warm-up adds to the time to ready, and buys the first visitor), published and run in Production. Once
 /// the app is ready (the readiness endpoint's first 200; without the warm-up, the app's first answer),
 /// Chromium (Debian's, through Playwright) visits its pages — the front page and the pages it links —
 /// twice, each visit in a fresh browser context (an empty cache), while a middleware first in the app's
@@ -71,16 +93,17 @@ internal sealed partial class FirstVisitRunner(TextWriter output)
             foreach (var template in templates)
             {
                 var app = await CreateAppAsync(template, work.FullName);
-                foreach (var warmup in new[] { true, false })
+                foreach (var mode in Enum.GetValues<WarmupMode>())
                 {
                     // Each run a fresh process; the median run by the first visit's sum is the row.
                     var each = new List<VisitResult>();
                     for (var run = 0; run < runs; run++)
                     {
-                        each.Add(await VisitAsync(browser, template, app, warmup));
+                        each.Add(await VisitAsync(browser, template, app, mode));
                         output.WriteLine(Format(each[^1]));
                     }
-                    results.Add(each.OrderBy(r => r.FirstSumMs).ElementAt(each.Count / 2));
+                    // The plain GET / runs have no visit: their median by the time to ready.
+                    results.Add(each.OrderBy(r => mode == WarmupMode.FirstGet ? r.TimeToReady.TotalMilliseconds : r.FirstSumMs).ElementAt(each.Count / 2));
                 }
             }
         }
@@ -97,6 +120,14 @@ internal sealed partial class FirstVisitRunner(TextWriter output)
         }
         output.WriteLine();
         output.WriteLine(Table(results));
+        output.WriteLine();
+        foreach (var app in results.GroupBy(r => r.Template))
+        {
+            var with = app.Single(r => r.Mode == WarmupMode.With);
+            var cold = app.Single(r => r.Mode == WarmupMode.FirstGet);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{app.Key}: ready with the warm-up ÷ the app's own first GET / = {with.TimeToReady.TotalSeconds / cold.TimeToReady.TotalSeconds:0.00} (target ≤ 1.2)"));
+        }
         return results;
     }
 
@@ -108,15 +139,19 @@ internal sealed partial class FirstVisitRunner(TextWriter output)
             "| app | warm-up | ready | of it, server warm-up + repeat pass | requests | first visit Σ | second visit Σ | Σ ratio | first slowest | second slowest | slowest ratio |",
             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         };
-        lines.AddRange(results.Select(r => string.Create(CultureInfo.InvariantCulture,
-            $"| {r.Template} | {(r.Warmup ? "with" : "without")} | {r.TimeToReady.TotalSeconds:0.00} s | {(r.Warmup ? $"{r.AfterCrawlMs:0} ms" : "")} | {r.Requests} | {r.FirstSumMs:0.0} ms | {r.SecondSumMs:0.0} ms | {r.SumRatio:0.00} | {r.FirstSlowestMs:0.0} ms | {r.SecondSlowestMs:0.0} ms | {r.SlowestRatio:0.00} |")));
+        lines.AddRange(results.Select(r => r.Mode == WarmupMode.FirstGet
+            ? string.Create(CultureInfo.InvariantCulture, $"| {r.Template} | {r.ModeName} | {r.TimeToReady.TotalSeconds:0.00} s | | | | | | | | |")
+            : string.Create(CultureInfo.InvariantCulture,
+            $"| {r.Template} | {r.ModeName} | {r.TimeToReady.TotalSeconds:0.00} s | {(r.Mode != WarmupMode.Without ? $"{r.AfterCrawlMs:0} ms" : "")} | {r.Requests} | {r.FirstSumMs:0.0} ms | {r.SecondSumMs:0.0} ms | {r.SumRatio:0.00} | {r.FirstSlowestMs:0.0} ms | {r.SecondSlowestMs:0.0} ms | {r.SlowestRatio:0.00} |")));
         return string.Join(Environment.NewLine, lines);
     }
 
-    private static string Format(VisitResult r) => string.Create(CultureInfo.InvariantCulture,
-        $"{r.Template,-7} {(r.Warmup ? "with" : "without"),-8} ready {r.TimeToReady.TotalSeconds:0.00} s ({r.AfterCrawlMs:0} ms after the crawl); first visit {r.FirstSumMs:0.0} ms (slowest {r.FirstSlowestMs:0.0}), second {r.SecondSumMs:0.0} ms (slowest {r.SecondSlowestMs:0.0}): {r.SumRatio:0.00}×");
+    private static string Format(VisitResult r) => r.Mode == WarmupMode.FirstGet
+        ? string.Create(CultureInfo.InvariantCulture, $"{r.Template,-7} {r.ModeName,-23} ready {r.TimeToReady.TotalSeconds:0.00} s")
+        : string.Create(CultureInfo.InvariantCulture,
+        $"{r.Template,-7} {r.ModeName,-23} ready {r.TimeToReady.TotalSeconds:0.00} s ({r.AfterCrawlMs:0} ms after the crawl); first visit {r.FirstSumMs:0.0} ms (slowest {r.FirstSlowestMs:0.0}), second {r.SecondSumMs:0.0} ms (slowest {r.SecondSlowestMs:0.0}): {r.SumRatio:0.00}×");
 
-    private async Task<VisitResult> VisitAsync(IBrowser browser, string template, string app, bool warmup)
+    private async Task<VisitResult> VisitAsync(IBrowser browser, string template, string app, WarmupMode mode)
     {
         var port = FreePort();
         var timings = new ConcurrentQueue<(string Path, double Ms)>();
@@ -127,7 +162,12 @@ internal sealed partial class FirstVisitRunner(TextWriter output)
             WorkingDirectory = Path.Combine(app, "out"),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            Environment = { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["NoWarmup"] = warmup ? "false" : "true" },
+            Environment =
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["NoWarmup"] = mode is WarmupMode.Without or WarmupMode.FirstGet ? "true" : "false",
+                ["HealthChecks__SiteWarmup__WarmServer"] = mode == WarmupMode.NoServerWarmup ? "false" : "true",
+            },
         };
         var started = Stopwatch.GetTimestamp();
         using var process = Process.Start(start)!;
@@ -153,9 +193,14 @@ internal sealed partial class FirstVisitRunner(TextWriter output)
         try
         {
             var origin = new Uri($"http://127.0.0.1:{port}/");
-            // With the warm-up, its first 200; without, the app's first answer (it has no check).
-            await WaitUntilReadyAsync(origin, "/health/ready", process, log);
+            // With the warm-up, its first 200; without, the app's first answer (it has no check), or its
+            // first 200 on the front page.
+            await WaitUntilReadyAsync(origin, mode == WarmupMode.FirstGet ? "/" : "/health/ready", process, log);
             var ready = Stopwatch.GetElapsedTime(started);
+            if (mode == WarmupMode.FirstGet)
+            {
+                return new VisitResult(template, mode, ready, 0, 0, 0, 0, 0);
+            }
 
             var pages = await PagesAsync(origin);
             var first = await TimedVisitAsync(browser, pages, timings);
@@ -166,7 +211,7 @@ internal sealed partial class FirstVisitRunner(TextWriter output)
                     $"  {t.Path} {t.Ms:0.00} ms, then {(i < second.Count ? second[i].Ms : double.NaN):0.00} ms"))));
             }
             var afterCrawl = log.Select(line => AfterCrawl().Match(line)).Where(m => m.Success).Sum(m => double.Parse(m.Groups["ms"].Value, CultureInfo.InvariantCulture));
-            return new VisitResult(template, warmup, ready, first.Sum(t => t.Ms), first.Max(t => t.Ms), second.Sum(t => t.Ms), second.Max(t => t.Ms), first.Count, afterCrawl);
+            return new VisitResult(template, mode, ready, first.Sum(t => t.Ms), first.Max(t => t.Ms), second.Sum(t => t.Ms), second.Max(t => t.Ms), first.Count, afterCrawl);
         }
         finally
         {
@@ -248,7 +293,7 @@ internal sealed partial class FirstVisitRunner(TextWriter output)
 
     private static async Task<string> CreateAppAsync(string template, string work)
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var app = Path.Combine(work, template);
         await RunAsync(work, "dotnet", "new", template, "-o", app, "--name", template);
         var program = Path.Combine(app, "Program.cs");
@@ -260,7 +305,7 @@ internal sealed partial class FirstVisitRunner(TextWriter output)
         var project = Path.Combine(app, template + ".csproj");
         await File.WriteAllTextAsync(project, (await File.ReadAllTextAsync(project)).Replace("</Project>", $"""
               <ItemGroup>
-                <ProjectReference Include="{Path.Combine(root, "src", "HealthChecks.Warmup", "HealthChecks.Warmup.csproj")}" />
+                <ProjectReference Include="{Repository.Project("src", "HealthChecks.Warmup")}" />
                 <PackageReference Include="AspNetCore.HealthChecks.UI.Client" Version="{uiClient}" />
               </ItemGroup>
             </Project>
@@ -280,18 +325,6 @@ internal sealed partial class FirstVisitRunner(TextWriter output)
         {
             throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{await stdout}\n{await stderr}");
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "HealthChecks.Warmup.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException("the repository root (HealthChecks.Warmup.sln) is not above the benchmark's build output");
     }
 
     private static int FreePort()

@@ -7,7 +7,23 @@ using HealthChecks.Warmup.Benchmarks.Site;
 
 namespace HealthChecks.Warmup.Benchmarks.SideBySide;
 
-/// <summary>A child process serving the generated site on a free loopback port.</summary>
+/// <summary>
+/// Which app serves a benchmark site: the benchmark's own <c>serve</c> command (the generated site), or a
+/// published app (the rendered site) run from its publish folder, its content root.
+/// </summary>
+/// <param name="Assembly">The app's assembly, run with <c>dotnet exec</c>.</param>
+/// <param name="Command">What comes before the serve arguments: <c>serve</c> for the benchmark's own.</param>
+/// <param name="ContentRoot">Where it runs; <see langword="null"/> for the benchmark's working directory.</param>
+internal sealed record SiteApp(string Assembly, string[] Command, string? ContentRoot)
+{
+    /// <summary>The generated site, served by this benchmark's own assembly.</summary>
+    public static SiteApp Generated { get; } = new(typeof(SiteApp).Assembly.Location, ["serve"], null);
+
+    /// <summary>A published app in <paramref name="folder"/>.</summary>
+    public static SiteApp Published(string folder, string assembly) => new(Path.Combine(folder, assembly), [], folder);
+}
+
+/// <summary>A child process serving a benchmark site on a free loopback port.</summary>
 internal sealed class ServedSite : IAsyncDisposable
 {
     private static readonly HttpClient s_client = new() { Timeout = TimeSpan.FromSeconds(30) };
@@ -25,11 +41,11 @@ internal sealed class ServedSite : IAsyncDisposable
 
     public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
 
-    public static Task<ServedSite> StartAsync(int pages, ReadyMode mode, bool recordSeen = true, string? assembly = null, (string Name, string Value)? environment = null)
+    public static Task<ServedSite> StartAsync(SiteApp app, int pages, ReadyMode mode, bool recordSeen = true, (string Name, string Value)? environment = null)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "exec", assembly ?? typeof(ServedSite).Assembly.Location, "serve", "--pages", pages.ToString(CultureInfo.InvariantCulture), "--port", port.ToString(CultureInfo.InvariantCulture), "--mode", mode.ToString(), "--record-seen", recordSeen ? "1" : "0" })
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = app.ContentRoot ?? "" };
+        foreach (var argument in new[] { "exec", app.Assembly }.Concat(app.Command).Concat(["--pages", pages.ToString(CultureInfo.InvariantCulture), "--port", port.ToString(CultureInfo.InvariantCulture), "--mode", mode.ToString(), "--record-seen", recordSeen ? "1" : "0"]))
         {
             start.ArgumentList.Add(argument);
         }
@@ -97,8 +113,13 @@ internal sealed class ServedSite : IAsyncDisposable
 
     public async Task<string> GetAsync(string path) => await s_client.GetStringAsync(Url(path));
 
-    public async Task<IReadOnlySet<string>> SeenAsync() =>
-        (await GetAsync("/__bench/seen")).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+    public async Task<IReadOnlySet<string>> SeenAsync() => await PathsAsync("/__bench/seen");
+
+    /// <summary>The site's own URL list: what every system's set is compared with.</summary>
+    public async Task<IReadOnlySet<string>> UrlsAsync() => await PathsAsync("/__bench/urls");
+
+    private async Task<IReadOnlySet<string>> PathsAsync(string path) =>
+        (await GetAsync(path)).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
 
     public async ValueTask DisposeAsync()
     {

@@ -36,20 +36,22 @@ internal enum ReadyMode
 }
 
 /// <summary>
-/// <c>serve --pages N --port P --mode M</c>: the generated site on Kestrel, in a process of its own so
-/// that time-to-ready is measured from process start. <c>/__bench/seen</c> lists the paths it served
-/// (unless <c>--record-seen 0</c>, for memory runs);
-/// <c>/__bench/memory</c> reports the working-set peak during the warm-up and the managed heap kept after.
+/// <c>serve --pages N --port P --mode M</c>: a benchmark site on Kestrel, in a process of its own so
+/// that time-to-ready is measured from process start, getting ready as <see cref="ReadyMode"/> says.
+/// <c>/__bench/seen</c> lists the paths it served (unless <c>--record-seen 0</c>, for memory runs),
+/// <c>/__bench/urls</c> the site's own URL list, <c>/__bench/memory</c> the working-set peak during the
+/// warm-up and the managed heap kept after. The generated site's process is the benchmark's own
+/// (<c>serve</c>); the rendered site's is its published app, which compiles this file in too.
 /// </summary>
 internal static class BenchSite
 {
-    public static async Task RunAsync(int pages, int port, ReadyMode mode, bool recordSeen = true, int runs = 3)
+    public static async Task RunAsync(IBenchSite site, ServeArguments serve)
     {
-        var site = new DocsSite(pages);
+        var (_, port, mode, recordSeen, runs) = serve;
         var seen = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
         var memory = new MemoryProbe();
 
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = site.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Services.AddSingleton(memory);
@@ -80,49 +82,24 @@ internal static class BenchSite
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapGet("/__bench/seen", () => string.Join('\n', seen.Keys.Order(StringComparer.Ordinal)));
         app.MapGet("/__bench/memory", () => Results.Json(memory.Report()));
-        app.Use(async (context, next) =>
+        app.MapGet("/__bench/urls", (IServiceProvider services) => string.Join('\n', site.AllPaths(services)));
+        if (recordSeen)
         {
-            if (context.GetEndpoint() is not null)
+            app.Use((context, next) =>
             {
-                await next(context);
-                return;
-            }
-            var path = context.Request.Path.Value + context.Request.QueryString.Value;
-            if (recordSeen)
-            {
-                seen.TryAdd(path, 0);
-            }
-            await ServeAsync(site, context, path);
-        });
+                // In-process, the crawl's requests are the in-process ones: those over Kestrel are the server
+                // warm-up's (the site's own URLs again, and /favicon.ico, a guess).
+                if (!context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/__bench")
+                    && (mode != ReadyMode.InProcess || context.IsSiteWarmupRequest()))
+                {
+                    seen.TryAdd(context.Request.Path.Value + context.Request.QueryString.Value, 0);
+                }
+                return next(context);
+            });
+        }
+        site.Map(app);
         app.Lifetime.ApplicationStarted.Register(memory.Start);
         await app.RunAsync();
-    }
-
-    private static async Task ServeAsync(DocsSite site, HttpContext context, string path)
-    {
-        var response = context.Response;
-        if (site.PageIndex(context.Request.Path.Value!) is var index and >= 0)
-        {
-            response.ContentType = "text/html; charset=utf-8";
-            await response.WriteAsync(site.Html(index));
-        }
-        else if (DocsSite.Resources.TryGetValue(path, out var resource) || DocsSite.Resources.TryGetValue(context.Request.Path.Value!, out resource))
-        {
-            response.ContentType = resource.ContentType;
-            if (resource.ContentType == "text/css")
-            {
-                await response.WriteAsync(DocsSite.Css(path));
-            }
-            else
-            {
-                response.ContentLength = resource.Size;
-                await response.Body.WriteAsync(new byte[resource.Size]);
-            }
-        }
-        else
-        {
-            response.StatusCode = StatusCodes.Status404NotFound;
-        }
     }
 
     private static Task WriteReport(HttpContext context, HealthReport report)
@@ -136,7 +113,7 @@ internal static class BenchSite
     }
 
     /// <summary>The options every mode that runs the library's crawl uses.</summary>
-    private static void Configure(SiteWarmupOptions options, DocsSite site, WarmupTransport transport)
+    private static void Configure(SiteWarmupOptions options, IBenchSite site, WarmupTransport transport)
     {
         options.Transport = transport;
         options.MaxDepth = 10;
@@ -168,9 +145,9 @@ internal static class BenchSite
     }
 
     /// <summary>The site's known URL list through <paramref name="fetcher"/>, with the warm-up's concurrency.</summary>
-    private static async Task<TimeSpan> ReplayAsync(DocsSite site, Uri origin, InProcessFetcher fetcher, int concurrency, CancellationToken stoppingToken)
+    private static async Task<TimeSpan> ReplayAsync(IBenchSite site, IServiceProvider services, Uri origin, InProcessFetcher fetcher, int concurrency, CancellationToken stoppingToken)
     {
-        var queue = new ConcurrentQueue<string>(site.AllPaths());
+        var queue = new ConcurrentQueue<string>(site.AllPaths(services));
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
@@ -184,14 +161,14 @@ internal static class BenchSite
     }
 
     /// <summary>The same fetcher and concurrency as the warm-up, over the known URL list: no parsing, no discovery.</summary>
-    private sealed class FloorReplay(DocsSite site, ReadyFlag ready, IServiceProvider services) : BackgroundService
+    private sealed class FloorReplay(IBenchSite site, ReadyFlag ready, IServiceProvider services) : BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
             var origin = await StartedAsync(services, stoppingToken);
             var options = new SiteWarmupOptions();
             var fetcher = new InProcessFetcher(services.GetRequiredService<InProcessApplication>(), options, ServerRequestDefaults.From(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>>().Value), TimeProvider.System);
-            ready.Duration = await ReplayAsync(site, origin, fetcher, options.EffectiveMaxConcurrency, stoppingToken);
+            ready.Duration = await ReplayAsync(site, services, origin, fetcher, options.EffectiveMaxConcurrency, stoppingToken);
         }
     }
 
@@ -201,7 +178,7 @@ internal static class BenchSite
     /// each is reported, with the code compiled and optimised by then. Every run's pair is written to
     /// standard output, to see how many runs the runtime takes to settle.
     /// </summary>
-    private sealed class RepeatedCrawl(DocsSite site, ReadyFlag ready, IServiceProvider services, int runs) : BackgroundService
+    private sealed class RepeatedCrawl(IBenchSite site, ReadyFlag ready, IServiceProvider services, int runs) : BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
@@ -216,7 +193,7 @@ internal static class BenchSite
                 var crawler = new Crawler("warm-process", options, fetcher, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
                 report = await crawler.RunAsync(run, new SiteScope(origin), [new CrawlRequest(origin, UrlKind.Page, 0, null, IsEntry: true, RedirectHops: 0)],
                     stoppingToken);
-                floor = await ReplayAsync(site, origin, fetcher, options.EffectiveMaxConcurrency, stoppingToken);
+                floor = await ReplayAsync(site, services, origin, fetcher, options.EffectiveMaxConcurrency, stoppingToken);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"run {run}: crawl {report.Duration.TotalMilliseconds:F0} ms, floor replay {floor.TotalMilliseconds:F0} ms"));
             }
@@ -226,61 +203,3 @@ internal static class BenchSite
     }
 }
 
-/// <summary>Samples the working set from the application's start until the warm-up reports, and the heap before and after.</summary>
-internal sealed class MemoryProbe : IHostedService
-{
-    private long _idleWorkingSet;
-    private long _peakWorkingSet;
-    private long _idleHeap;
-    private volatile bool _sampling;
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        // Before ApplicationStarted: the warm-up has not begun.
-        _idleHeap = GC.GetTotalMemory(forceFullCollection: true);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        _sampling = false;
-        return Task.CompletedTask;
-    }
-
-    public void Start()
-    {
-        _idleWorkingSet = Environment.WorkingSet;
-        _peakWorkingSet = _idleWorkingSet;
-        _sampling = true;
-        _ = Task.Run(async () =>
-        {
-            while (_sampling)
-            {
-                _peakWorkingSet = Math.Max(_peakWorkingSet, Environment.WorkingSet);
-                await Task.Delay(20);
-            }
-        });
-    }
-
-    public object Report()
-    {
-        _sampling = false;
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        var heap = GC.GetTotalMemory(forceFullCollection: true);
-        // What the last full, blocking collection kept: the live heap.
-        var live = GC.GetGCMemoryInfo(GCKind.FullBlocking).PromotedBytes;
-        return new
-        {
-            liveHeapMb = live / 1e6,
-            idleWorkingSetMb = _idleWorkingSet / 1e6,
-            peakWorkingSetMb = _peakWorkingSet / 1e6,
-            idleHeapMb = _idleHeap / 1e6,
-            heapAfterMb = heap / 1e6,
-            gen0 = GC.CollectionCount(0),
-            gen1 = GC.CollectionCount(1),
-            gen2 = GC.CollectionCount(2),
-            allocatedMb = GC.GetTotalAllocatedBytes() / 1e6,
-        };
-    }
-}

@@ -12,15 +12,31 @@ namespace HealthChecks.Warmup.Benchmarks.Site;
 /// </summary>
 internal sealed class DocsSite(int pages)
 {
-    private const int SectionSize = 50;
+    /// <summary>Pages per section: a section's pages list each other.</summary>
+    public const int SectionSize = 50;
     private const int Figures = 60;
-    private static readonly string s_text = string.Concat(Enumerable.Repeat(
+    /// <summary>One paragraph of prose, as markup.</summary>
+    public static readonly string Paragraph = string.Concat(Enumerable.Repeat(
         "<p>Warming a site means requesting every page and resource once so that just-in-time compilation, view compilation and caches are done before visitors arrive. ", 1))
         + "This paragraph stands for documentation prose of a realistic length, with <code>inline code</code>, <em>emphasis</em> and <a href=\"#top\">an anchor</a>.</p>\n";
 
     public int Pages { get; } = Math.Max(1, pages);
 
-    private int Sections => (Pages - 2) / SectionSize + 1;
+    /// <summary>The number of sections; home links each one's first page.</summary>
+    public int Sections => (Pages - 2) / SectionSize + 1;
+
+    /// <summary>The section of page <paramref name="index"/> (not home).</summary>
+    public static int SectionOf(int index) => (index - 1) / SectionSize;
+
+    /// <summary>The pages of <paramref name="section"/>, in order.</summary>
+    public IEnumerable<int> SectionPages(int section)
+    {
+        var first = section * SectionSize + 1;
+        for (var i = first; i < first + SectionSize && i < Pages; i++)
+        {
+            yield return i;
+        }
+    }
 
     public static string PagePath(int index) => index == 0 ? "/" : $"/docs/{(index - 1) / SectionSize}/page-{index}.html";
 
@@ -99,9 +115,7 @@ internal sealed class DocsSite(int pages)
         }
         else
         {
-            var section = (index - 1) / SectionSize;
-            var first = section * SectionSize + 1;
-            for (var i = first; i < first + SectionSize && i < Pages; i++)
+            foreach (var i in SectionPages(SectionOf(index)))
             {
                 html.Append("<a href=\"").Append(PagePath(i)).Append("\">Page ").Append(i).Append("</a> ");
             }
@@ -115,7 +129,7 @@ internal sealed class DocsSite(int pages)
                 .Append(".png\" srcset=\"/img/fig-").Append(k).Append(".png 1x, /img/fig-").Append(k).Append("@2x.png 2x\" alt=\"Figure\"></figure>");
             while (html.Length < (figure + 1) * 6000)
             {
-                html.Append(s_text);
+                html.Append(Paragraph);
             }
         }
         html.Append("</main><footer><p>Generated documentation.</p></footer></body></html>");
