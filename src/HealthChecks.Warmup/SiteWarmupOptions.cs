@@ -190,18 +190,16 @@ public sealed partial class SiteWarmupOptions
         ExcludedPaths.Any(pattern => System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(pattern, path, ignoreCase: true));
 
     /// <summary>
-    /// How many requests run at once. Default (<see langword="null"/>): in-process, twice
-    /// <see cref="Environment.ProcessorCount"/>; over HTTP, where requests mostly wait on the network,
-    /// four times <see cref="Environment.ProcessorCount"/> and at least 8. Parsing is bounded apart from
-    /// this, to all cores but one. Range: 1–256.
+    /// How many requests run at once. Default (<see langword="null"/>): four times
+    /// <see cref="Environment.ProcessorCount"/> and at least 8, on either transport: over HTTP requests
+    /// wait on the network, in-process on what the app's pages wait for (a database, a cache, an API).
+    /// Parsing is bounded apart from this, to all cores but one. Range: 1–256.
     /// </summary>
     [Range(1, 256)]
     public int? MaxConcurrency { get; set; }
 
     /// <summary><see cref="MaxConcurrency"/>, or its default for the <see cref="Transport"/>.</summary>
-    internal int EffectiveMaxConcurrency => MaxConcurrency ?? (Transport == WarmupTransport.Http
-        ? Math.Max(8, Environment.ProcessorCount * 4)
-        : Environment.ProcessorCount * 2);
+    internal int EffectiveMaxConcurrency => MaxConcurrency ?? Math.Max(8, Environment.ProcessorCount * 4);
 
     /// <summary>
     /// The most URLs one warm-up requests; what is found beyond it is counted, not requested.

@@ -41,10 +41,11 @@ public sealed class DocsCatalog
             {
                 await Task.Delay(FirstLookupCost);
                 return (DocsPage?)new DocsPage(index == 0 ? "Docs" : $"Page {index}",
-                    [.. Enumerable.Range(0, 3).Select(figure => (index * 3 + figure) % RenderedDocsSite.Figures)], Nav(index));
+                    [.. Enumerable.Range(0, 3).Select(figure => (index * 3 + figure) % RenderedDocsSite.Figures)], Nav(index == 0 ? null : DocsSite.SectionOf(index)));
             });
 
-    private List<NavLink> Nav(int index) => index == 0
-        ? [.. Enumerable.Range(0, _site.Sections).Select(section => new NavLink(DocsSite.PagePath(section * DocsSite.SectionSize + 1), $"Section {section}"))]
-        : [.. _site.SectionPages(DocsSite.SectionOf(index)).Select(i => new NavLink(DocsSite.PagePath(i), $"Page {i}")), new NavLink("/", "Home")];
+    /// <summary>A section's navigation (home's for <see langword="null"/>), made once and shared by its pages, as an app caches its menu.</summary>
+    private IReadOnlyList<NavLink> Nav(int? section) => _cache.GetOrCreate(("nav", section), _ => section is not { } s
+        ? [.. Enumerable.Range(0, _site.Sections).Select(i => new NavLink(DocsSite.PagePath(i * DocsSite.SectionSize + 1), $"Section {i}"))]
+        : (IReadOnlyList<NavLink>)[.. _site.SectionPages(s).Select(i => new NavLink(DocsSite.PagePath(i), $"Page {i}")), new NavLink("/", "Home")])!;
 }

@@ -192,13 +192,13 @@ internal sealed class SideBySideRunner(TextWriter output, SiteKind site = SiteKi
         }
         windows.AddRange(await ProbeWhileWarmingAsync(app, pages, Probers.OneAtATime, url => Probers.OneAtATimeAsync(url, TimeSpan.FromSeconds(2))));
 
-        // The same app, not warmed, after answering its first probe, beside it: what warming leaves on
-        // the heap is the difference, right after the latch and again a minute later, once the runtime
-        // has trimmed the array pools it keeps for reuse (ArrayPool<T>.Shared trims what went unused for
-        // a minute, at a full collection).
-        await using var cold = await ServedSite.StartAsync(app, pages, ReadyMode.None, recordSeen: false);
-        await cold.WaitUntilListeningAsync();
-        await cold.IsReadyAsync();
+        // The same app after serving every URL once without the warm-up (the floor's replay), beside it:
+        // what warming leaves on the heap beyond what serving the pages leaves (the rendered site's cache
+        // of its pages, the runtime's of the code that ran) is the difference, right after the latch and
+        // again a minute later, once the runtime has trimmed the array pools it keeps for reuse
+        // (ArrayPool<T>.Shared trims what went unused for a minute, at a full collection).
+        await using var cold = await ServedSite.StartAsync(app, pages, ReadyMode.Floor, recordSeen: false);
+        await cold.WaitUntilReadyAsync();
         await using var warmed = await ServedSite.StartAsync(app, pages, ReadyMode.InProcess, recordSeen: false);
         var work = await warmed.WaitUntilReadyAsync();
         async Task<double> LiveHeapMbAsync(ServedSite served)
@@ -229,7 +229,7 @@ internal sealed class SideBySideRunner(TextWriter output, SiteKind site = SiteKi
         }
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Memory of a {pages:N0}-page {site.ToString().ToLowerInvariant()} warm-up without load ({work.Work.TotalSeconds:0.0} s): working set idle {result.IdleWorkingSetMb:0} MB, peak {result.PeakWorkingSetMb:0} MB (+{result.PeakWorkingSetMb - result.IdleWorkingSetMb:0} MB); live managed heap {result.RetainedHeapMb:0.00} MB more than the same app not warmed right after the latch, {result.SettledHeapMb:0.00} MB a minute later."));
+            $"Memory of a {pages:N0}-page {site.ToString().ToLowerInvariant()} warm-up without load ({work.Work.TotalSeconds:0.0} s): working set idle {result.IdleWorkingSetMb:0} MB, peak {result.PeakWorkingSetMb:0} MB (+{result.PeakWorkingSetMb - result.IdleWorkingSetMb:0} MB); live managed heap {result.RetainedHeapMb:0.00} MB more than the same app after serving the same URLs (the floor) right after the latch, {result.SettledHeapMb:0.00} MB a minute later."));
         return result;
     }
 

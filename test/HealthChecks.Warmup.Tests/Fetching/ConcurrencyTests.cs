@@ -59,9 +59,9 @@ public sealed class ConcurrencyTests
     }
 
     [Test]
-    public async Task InProcess_ByDefault_RunsTwiceTheCoresAtOnce()
+    public async Task InProcess_ByDefault_RunsFourTimesTheCores_AndAtLeastEight()
     {
-        var expected = Math.Min(Resources, Environment.ProcessorCount * 2);
+        var expected = Math.Min(Resources, Math.Max(8, Environment.ProcessorCount * 4));
 
         Assert.That(await MostInFlightAsync(expected, _ => { }), Is.EqualTo(expected));
     }
