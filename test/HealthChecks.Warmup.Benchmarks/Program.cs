@@ -29,9 +29,10 @@ internal static class BenchmarkProgram
                 await BenchSite.RunAsync(new GeneratedSite(serve.Pages), serve);
                 return 0;
             case "side-by-side":
+            {
                 var siteAt = Array.IndexOf(args, "--site");
                 var site = siteAt >= 0 && siteAt + 1 < args.Length ? Enum.Parse<SiteKind>(args[siteAt + 1], ignoreCase: true) : SiteKind.Generated;
-                var runner = new SideBySideRunner(Console.Out, site);
+                using var runner = new SideBySideRunner(Console.Out, site);
                 await runner.CompareAsync(Option("--pages", 2000), readyToRun: args.Contains("--ready-to-run"), runtimeSettings: args.Contains("--runtime-settings"), rounds: Option("--rounds", 3));
                 var loadPages = Option("--load-pages", 20_000);
                 if (loadPages > 0)
@@ -43,6 +44,7 @@ internal static class BenchmarkProgram
                     await runner.LoadAsync(pages);
                 }
                 return 0;
+            }
             case "first-visit":
                 var templatesAt = Array.IndexOf(args, "--templates");
                 var templates = templatesAt >= 0 && templatesAt + 1 < args.Length ? args[templatesAt + 1].Split(',') : ["webapp", "mvc", "blazor"];

@@ -41,8 +41,11 @@ internal enum SiteKind
 /// installed), and replayed through the same fetcher with no parsing (the floor); one table of times,
 /// ratios and URL sets. Every request goes to 127.0.0.1. The rendered site is published once, first.
 /// </summary>
-internal sealed class SideBySideRunner(TextWriter output, SiteKind site = SiteKind.Generated)
+internal sealed class SideBySideRunner(TextWriter output, SiteKind site = SiteKind.Generated) : IDisposable
 {
+    /// <summary>The folders this runner published to, each its own: deleted when it is disposed.</summary>
+    private readonly List<DirectoryInfo> _published = [];
+
     private static readonly string s_self = typeof(SideBySideRunner).Assembly.Location;
 
     /// <summary>This library's command-line tool, built beside the benchmark (a project reference).</summary>
@@ -298,7 +301,9 @@ internal sealed class SideBySideRunner(TextWriter output, SiteKind site = SiteKi
     /// </summary>
     private async Task<SiteApp> PublishAsync(string project, string folder, bool readyToRun, string? assembly = null)
     {
-        var target = Path.Combine(Path.GetTempPath(), folder);
+        var directory = Directory.CreateTempSubdirectory(folder + "-");
+        _published.Add(directory);
+        var target = directory.FullName;
         output.WriteLine($"Publishing {Path.GetFileNameWithoutExtension(project)}{(readyToRun ? " ReadyToRun" : "")} to {target} ...");
         string[] arguments = ["publish", Path.GetFullPath(project), "-c", "Release", "--disable-build-servers", "-o", target];
         if (readyToRun)
@@ -308,6 +313,22 @@ internal sealed class SideBySideRunner(TextWriter output, SiteKind site = SiteKi
         var log = await RunToolAsync("dotnet", arguments);
         var published = SiteApp.Published(target, assembly ?? Path.GetFileNameWithoutExtension(project) + ".dll");
         return File.Exists(published.Assembly) ? published : throw new InvalidOperationException("dotnet publish failed:\n" + log);
+    }
+
+    /// <summary>Deletes what this runner published.</summary>
+    public void Dispose()
+    {
+        foreach (var directory in _published)
+        {
+            try
+            {
+                directory.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held: the temporary folder is the system's to clean.
+            }
+        }
     }
 
     internal static bool Installed(string tool) =>

@@ -19,7 +19,8 @@ public sealed class SideBySideSmokeTests
         Assert.That(SideBySideRunner.Installed("wget"), Is.True, "wget is needed: apt-get install -y wget");
         var expected = new DocsSite(200).AllPaths().ToHashSet(StringComparer.Ordinal);
 
-        var results = await new SideBySideRunner(TestContext.Out).CompareAsync(200, runtimeSettings: true, rounds: 2);
+        using var runner = new SideBySideRunner(TestContext.Out);
+        var results = await runner.CompareAsync(200, runtimeSettings: true, rounds: 2);
 
         Assert.That(results.Select(r => r.System), Is.SupersetOf(new[]
         {
@@ -38,7 +39,8 @@ public sealed class SideBySideSmokeTests
         Assert.That(SideBySideRunner.Installed("wget"), Is.True, "wget is needed: apt-get install -y wget");
 
         // Publishes the Razor Pages site (MapStaticAssets' fingerprinted, precompressed files), then every system.
-        var results = await new SideBySideRunner(TestContext.Out, SiteKind.Rendered).CompareAsync(200);
+        using var runner = new SideBySideRunner(TestContext.Out, SiteKind.Rendered);
+        var results = await runner.CompareAsync(200);
 
         Assert.That(results.Select(r => r.System), Is.SupersetOf(new[] { Rows.InProcess, Rows.Http, Rows.Floor, Rows.ThirdCrawl, Rows.Cli, Rows.Wget }));
         var floor = results.Single(r => r.System == Rows.Floor).Found;
