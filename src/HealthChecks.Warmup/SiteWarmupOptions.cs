@@ -198,7 +198,7 @@ public sealed partial class SiteWarmupOptions
     [Range(1, 256)]
     public int? MaxConcurrency { get; set; }
 
-    /// <summary><see cref="MaxConcurrency"/>, or its default for the <see cref="Transport"/>.</summary>
+    /// <summary><see cref="MaxConcurrency"/>, or its default.</summary>
     internal int EffectiveMaxConcurrency => MaxConcurrency ?? Math.Max(8, Environment.ProcessorCount * 4);
 
     /// <summary>

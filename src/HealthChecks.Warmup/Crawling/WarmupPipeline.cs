@@ -48,9 +48,8 @@ internal sealed class WarmupPipeline(string registration, SiteWarmupOptions opti
         WarmupLog.WarmupStarted(logger, registration, attempt, seeds.Count, scope.Origin);
         var variants = RequestVariants.For(options, appCultures ?? []);
         // In-process, the server's own path starts compiling beside the crawl.
-        var priming = options.Transport == WarmupTransport.InProcess && options.WarmServer
-            ? new ServerWarmup(options, time).PrimeAsync(server, scope.Origin, stopping)
-            : Task.CompletedTask;
+        using var serverWarmup = options.Transport == WarmupTransport.InProcess && options.WarmServer ? new ServerWarmup(options, time) : null;
+        var priming = serverWarmup?.PrimeAsync(server, scope.Origin, stopping) ?? Task.CompletedTask;
         var report = await new Crawler(registration, options, fetcher, time, logger, telemetry, progress, variants).RunAsync(attempt, scope, seeds, stopping);
         await priming;
         var crawled = time.GetTimestamp();
@@ -62,24 +61,25 @@ internal sealed class WarmupPipeline(string registration, SiteWarmupOptions opti
         var slowest = report.Counts.RateLimited > 0 ? [] : SlowestPages.Of(report.Outcomes, options.SlowestPages);
         // The server first, then the repeat pass: what routing compiles on a second request is
         // generated in the background after the first, and the server's requests give it time.
-        string? serverWarmup = null;
+        string? serverSummary = null;
         IReadOnlyList<UrlOutcome>? repeat = null;
-        if (options.Transport == WarmupTransport.InProcess && options.WarmServer)
+        if (serverWarmup is not null)
         {
             repeat = RepeatPass.Targets(report.Outcomes);
-            (report, serverWarmup) = await WarmServerAsync(report, server, repeat, stopping);
+            (report, serverSummary) = await WarmServerAsync(serverWarmup, report, server, repeat, stopping);
         }
         report = await RepeatPass.AfterCrawlAsync(registration, report, crawled, repeat, fetcher, options, time, logger, stopping);
         // Last, once everything else is warm: the second request of a page is then what a visitor meets.
         var timings = slowest.Count == 0 ? [] : await SlowestPages.MeasureAsync(registration, slowest, variants, fetcher, time, logger, stopping);
-        return new WarmupPass(report, serverWarmup, timings);
+        return new WarmupPass(report, serverSummary, timings);
     }
 
     /// <summary>The server's own path, after a crawl that succeeded: its outcomes are judged with the crawl's.</summary>
-    private async Task<(WarmupReport Report, string Summary)> WarmServerAsync(WarmupReport report, IServer? server, IReadOnlyList<UrlOutcome> repeat, CancellationToken stopping)
+    private async Task<(WarmupReport Report, string Summary)> WarmServerAsync(ServerWarmup serverWarmup, WarmupReport report, IServer? server, IReadOnlyList<UrlOutcome> repeat,
+        CancellationToken stopping)
     {
         var started = time.GetTimestamp();
-        var result = await new ServerWarmup(options, time).RunAsync(server, report.Origin, report, repeat, stopping);
+        var result = await serverWarmup.RunAsync(server, report.Origin, report, repeat, stopping);
         if (result.Skipped)
         {
             WarmupLog.ServerWarmupSkipped(logger, registration, result.Summary);

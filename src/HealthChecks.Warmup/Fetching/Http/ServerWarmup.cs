@@ -22,8 +22,11 @@ namespace HealthChecks.Warmup.Fetching.Http;
 /// attempt, naming the server warm-up); skipped, with the reason, when the server is not Kestrel or has
 /// no address to reach over TCP.
 /// </summary>
-internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
+internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time) : IDisposable
 {
+    // One client for the primer and the server warm-up after it: the primer's connections are reused.
+    private HttpClient? _client;
+
     /// <summary>The most addresses warmed.</summary>
     public const int MaxAddresses = 4;
 
@@ -79,7 +82,7 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
         var started = time.GetTimestamp();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(TimeLimit);
-        using var client = CreateClient();
+        var client = Client;
         var outcomes = new List<UrlOutcome>();
         foreach (var target in targets)
         {
@@ -123,7 +126,7 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
         }
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(TimeLimit);
-        using var client = CreateClient();
+        var client = Client;
         try
         {
             foreach (var target in Targets(server!.Features.Get<IServerAddressesFeature>()?.Addresses ?? []))
@@ -144,7 +147,9 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
 
     private static Version[] Versions(Uri target) => target.Scheme == Uri.UriSchemeHttps ? [HttpVersion.Version11, HttpVersion.Version20] : [HttpVersion.Version11];
 
-    private HttpClient CreateClient() => new(new SocketsHttpHandler
+    public void Dispose() => _client?.Dispose();
+
+    private HttpClient Client => _client ??= new(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
         UseCookies = false,
