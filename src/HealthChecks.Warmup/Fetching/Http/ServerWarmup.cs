@@ -18,7 +18,8 @@ namespace HealthChecks.Warmup.Fetching.Http;
 /// as a browser asks again for what it cached: the not-modified path, which the first visitor's second
 /// page took cold (12 ms for each of the first two stylesheets of a fresh mvc app); and <c>/favicon.ico</c>,
 /// which browsers ask for on a page that declares no icon (6–14 ms on a fresh webapp's first visit), unless
-/// the crawl reached it — a guess, never a failure. Bounded in number and time; judged like resources (a 5xx or an error fails the
+/// the crawl reached it — a guess, never a failure. The entry page first, then the rest four at a time
+/// (<see cref="Concurrency"/>). Bounded in number and time; judged like resources (a 5xx or an error fails the
 /// attempt, naming the server warm-up); skipped, with the reason, when the server is not Kestrel or has
 /// no address to reach over TCP.
 /// </summary>
@@ -32,6 +33,9 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
 
     /// <summary>What browsers ask for on every page that declares no icon.</summary>
     public const string FaviconPath = "/favicon.ico";
+
+    /// <summary>How many of its requests are sent at once, after the entry page.</summary>
+    public const int Concurrency = 4;
 
     /// <summary>The whole server warm-up's time limit.</summary>
     public static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(10);
@@ -88,25 +92,39 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
         {
             foreach (var version in Versions(target))
             {
-                for (var i = 0; i < paths.Count; i++)
+                // The entry page alone (the page path compiles once), then the rest side by side: what
+                // routing compiles for each folder is compiled on the thread that asks, so the folders'
+                // compilations overlap rather than queue (measured on a fresh webapp: Bootstrap's script
+                // folder 66-73 ms, jQuery's 10 ms, one after the other).
+                var chains = new List<UrlOutcome>[paths.Count + (favicon ? 1 : 0)];
+                chains[0] = await ChainAsync(0);
+                await Parallel.ForEachAsync(Enumerable.Range(1, chains.Length - 1),
+                    new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
+                    async (i, _) => chains[i] = await ChainAsync(i));
+                outcomes.AddRange(chains.SelectMany(c => c));
+
+                // One path's requests, in order: compressed; for the first resource also uncompressed and
+                // revalidated. The last chain is the icon's guess.
+                async Task<List<UrlOutcome>> ChainAsync(int i)
                 {
+                    if (i == paths.Count)
+                    {
+                        var (guess, _) = await SendAsync(client, new Uri(target, FaviconPath), origin, version, UrlKind.Resource, Variant.Compressed, null, limit.Token, cancellationToken);
+                        return [guess with { IsSpeculative = true }];
+                    }
                     var (path, kind) = paths[i];
                     var (outcome, validators) = await SendAsync(client, new Uri(target, path), origin, version, kind, Variant.Compressed, null, limit.Token, cancellationToken);
-                    outcomes.Add(outcome);
+                    List<UrlOutcome> chain = [outcome];
                     if (i == uncompressed)
                     {
-                        outcomes.Add((await SendAsync(client, new Uri(target, path), origin, version, kind, Variant.Uncompressed, null, limit.Token, cancellationToken)).Outcome);
+                        chain.Add((await SendAsync(client, new Uri(target, path), origin, version, kind, Variant.Uncompressed, null, limit.Token, cancellationToken)).Outcome);
                         if (validators is not null)
                         {
                             // As a browser asks again for what it has cached: the not-modified path.
-                            outcomes.Add((await SendAsync(client, new Uri(target, path), origin, version, kind, Variant.Revalidated, validators, limit.Token, cancellationToken)).Outcome);
+                            chain.Add((await SendAsync(client, new Uri(target, path), origin, version, kind, Variant.Revalidated, validators, limit.Token, cancellationToken)).Outcome);
                         }
                     }
-                }
-                if (favicon)
-                {
-                    var (guess, _) = await SendAsync(client, new Uri(target, FaviconPath), origin, version, UrlKind.Resource, Variant.Compressed, null, limit.Token, cancellationToken);
-                    outcomes.Add(guess with { IsSpeculative = true });
+                    return chain;
                 }
             }
         }
