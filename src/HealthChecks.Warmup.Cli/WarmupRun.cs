@@ -79,7 +79,8 @@ internal static class WarmupRun
                 }
             }
         }
-        var (report, _, timings) = await crawl;
+        var (report, _, slowest) = await crawl;
+        var timings = await pipeline.MeasureSlowestAsync(slowest, cancellationToken);
         WriteSummary(console, report, timings, options);
         return new RunResult(report, startedAt, timings);
     }

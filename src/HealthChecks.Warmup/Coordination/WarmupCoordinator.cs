@@ -22,6 +22,7 @@ namespace HealthChecks.Warmup.Coordination;
 internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, WarmupApp app, Func<double> jitter, ILogger logger)
 {
     private readonly TimeProvider _time = app.Time;
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WarmupSnapshot _snapshot = WarmupSnapshot.Initial;
     private int _attempt;
     private int _verboseLoggedAttempt;
@@ -30,6 +31,9 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
     public string Name { get; } = name;
 
     public WarmupSnapshot Snapshot => Volatile.Read(ref _snapshot);
+
+    /// <summary>Completes when <see cref="RunAsync"/> has nothing left to do: succeeded and measured, or stopped.</summary>
+    public Task Finished => _finished.Task;
 
     /// <summary>Warms the site until it succeeds or <paramref name="stopping"/> is cancelled. Never throws.</summary>
     public async Task RunAsync(CancellationToken stopping)
@@ -49,6 +53,10 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
                 Publish(Snapshot with { State = WarmupState.Stopped, NextAttemptAt = null });
                 WarmupLog.Cancelled(logger, Name);
             }
+        }
+        finally
+        {
+            _finished.TrySetResult();
         }
     }
 
@@ -87,12 +95,13 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
         Publish(Snapshot with { State = WarmupState.Warming, Attempt = attempt, Progress = progress, NextAttemptAt = null });
 
         WarmupSnapshot judged;
+        Func<CancellationToken, Task<IReadOnlyList<PageTiming>>>? measureSlowest = null;
         using (var progressLogging = CancellationTokenSource.CreateLinkedTokenSource(stopping))
         {
             var progressLog = LogProgressAsync(progress, progressLogging.Token);
             try
             {
-                judged = await CrawlAsync(attempt, progress, stopping);
+                (judged, measureSlowest) = await CrawlAsync(attempt, progress, stopping);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -111,11 +120,39 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
         }
         // Published only now: once a probe sees the latch, the crawl (its frontier, its per-URL
         // outcomes) is already unreachable.
-        return Publish(judged);
+        Publish(judged);
+        if (judged.State == WarmupState.Succeeded && measureSlowest is not null)
+        {
+            await MeasureSlowestAsync(measureSlowest, stopping);
+        }
+        return judged;
     }
 
-    /// <summary>One crawl, judged. Nothing of it outlives this method but the verdict.</summary>
-    private async Task<WarmupSnapshot> CrawlAsync(int attempt, CrawlProgress progress, CancellationToken stopping)
+    /// <summary>
+    /// After a success is published: what warming bought the slowest pages, added to the snapshot (data
+    /// <c>slowest</c>) when measured. Probes answer Healthy meanwhile. Never throws but for <paramref name="stopping"/>.
+    /// </summary>
+    private async Task MeasureSlowestAsync(Func<CancellationToken, Task<IReadOnlyList<PageTiming>>> measure, CancellationToken stopping)
+    {
+        try
+        {
+            var timings = await measure(stopping);
+            if (timings.Count > 0)
+            {
+                Publish(Snapshot with { Slowest = timings });
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+        {
+            WarmupLog.SlowestNotMeasured(logger, Name, ex);
+        }
+    }
+
+    /// <summary>
+    /// One crawl, judged. Nothing of it outlives this method but the verdict and, after a success, how to
+    /// measure its slowest pages.
+    /// </summary>
+    private async Task<(WarmupSnapshot Judged, Func<CancellationToken, Task<IReadOnlyList<PageTiming>>>? MeasureSlowest)> CrawlAsync(int attempt, CrawlProgress progress, CancellationToken stopping)
     {
         if (options.Transport == WarmupTransport.InProcess && app.Application.Pipeline is null)
         {
@@ -138,11 +175,11 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
         {
             WarmupTelemetry.EndAttempt(span, steps[^1]);
             app.Telemetry.RecordWarmup(Name, _time.GetElapsedTime(started), succeeded: false);
-            return Snapshot with
+            return (Snapshot with
             {
                 State = WarmupState.Failed, LastReport = null, Failures = [], DiscoveredFailures = [], CrawlerError = null, Hint = null,
                 Steps = steps, FailedStep = steps[^1], ServerWarmup = null, Slowest = [], WarmedAs = address.Origin,
-            };
+            }, null);
         }
         IFetcher fetcher = options.Transport == WarmupTransport.Http
             ? new HttpFetcher(app.HttpClients.CreateClient(WarmupHttpClient.Name(Name)), options, _time, ownApp: true)
@@ -151,10 +188,10 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
         var discoverEndpoints = options.DiscoverEndpoints ?? options.Transport == WarmupTransport.InProcess;
         var (scope, seeds) = await pipeline.DiscoverAsync(address, app.Sources, discoverEndpoints ? app.Endpoints() : null, stopping);
         var (report, serverWarmup, slowest) = await pipeline.RunAsync(attempt, scope, seeds, progress, app.Server, stopping);
-        var judged = Judge(report, address) with { ServerWarmup = serverWarmup, Steps = steps, FailedStep = null, Slowest = slowest };
+        var judged = Judge(report, address) with { ServerWarmup = serverWarmup, Steps = steps, FailedStep = null, Slowest = [] };
         WarmupTelemetry.EndAttempt(span, report, judged.Failures);
         app.Telemetry.RecordWarmup(Name, report.Duration, judged.State == WarmupState.Succeeded);
-        return judged;
+        return (judged, slowest.Count == 0 ? null : token => pipeline.MeasureSlowestAsync(slowest, token));
     }
 
     /// <summary>The user in-process requests carry in this attempt, made from a service scope of its own.</summary>

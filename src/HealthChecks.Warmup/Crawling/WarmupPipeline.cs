@@ -12,14 +12,17 @@ namespace HealthChecks.Warmup.Crawling;
 /// <summary>What one pass of the pipeline produced: the report to judge, and what the server warm-up said.</summary>
 /// <param name="Report">The crawl's outcomes and counts, with the server warm-up's and the repeat pass's outcomes to judge.</param>
 /// <param name="ServerWarmup">The server warm-up's summary, or why it was skipped; <see langword="null"/> when it did not run.</param>
-/// <param name="Slowest">What warming bought the slowest pages: cold and warm times; empty when not measured.</param>
-internal sealed record WarmupPass(WarmupReport Report, string? ServerWarmup, IReadOnlyList<PageTiming> Slowest);
+/// <param name="Slowest">
+/// The slowest pages, to measure what warming bought them (<see cref="WarmupPipeline.MeasureSlowestAsync"/>); empty
+/// when they are not measured (the crawl failed, the app's rate limiting refused it, or <see cref="SiteWarmupOptions.SlowestPages"/> is 0).
+/// </param>
+internal sealed record WarmupPass(WarmupReport Report, string? ServerWarmup, IReadOnlyList<UrlOutcome> Slowest);
 
 /// <summary>
 /// One warm-up attempt from its sites to its report, composed here once for the health check and for
 /// <c>dotnet-warmup</c>: where it starts (the sites, entry pages and endpoints), the crawl, and after a
-/// crawl that succeeded the server warm-up (in-process, when asked) and the repeat pass. Judging the
-/// report is the caller's.
+/// crawl that succeeded the server warm-up (in-process, when asked) and the repeat pass; and, apart, what
+/// warming bought the slowest pages. Judging the report is the caller's.
 /// </summary>
 /// <param name="registration">The registration's name.</param>
 /// <param name="options">The registration's options.</param>
@@ -46,7 +49,7 @@ internal sealed class WarmupPipeline(string registration, SiteWarmupOptions opti
         CancellationToken stopping)
     {
         WarmupLog.WarmupStarted(logger, registration, attempt, seeds.Count, scope.Origin);
-        var variants = RequestVariants.For(options, appCultures ?? []);
+        var variants = Variants;
         // In-process, the server's own path starts compiling beside the crawl.
         using var serverWarmup = options.Transport == WarmupTransport.InProcess && options.WarmServer ? new ServerWarmup(options, time) : null;
         var priming = serverWarmup?.PrimeAsync(server, scope.Origin, stopping) ?? Task.CompletedTask;
@@ -69,10 +72,20 @@ internal sealed class WarmupPipeline(string registration, SiteWarmupOptions opti
             (report, serverSummary) = await WarmServerAsync(serverWarmup, report, server, repeat, stopping);
         }
         report = await RepeatPass.AfterCrawlAsync(registration, report, crawled, repeat, fetcher, options, time, logger, stopping);
-        // Last, once everything else is warm: the second request of a page is then what a visitor meets.
-        var timings = slowest.Count == 0 ? [] : await SlowestPages.MeasureAsync(registration, slowest, variants, fetcher, time, logger, stopping);
-        return new WarmupPass(report, serverSummary, timings);
+        return new WarmupPass(report, serverSummary, slowest);
     }
+
+    /// <summary>
+    /// What warming bought <paramref name="slowest"/> (a pass's <see cref="WarmupPass.Slowest"/>): each page
+    /// requested once more, one at a time, its cold and warm times. Once everything else is warm, so the
+    /// second request is what a visitor meets; not on the way to the verdict — a page's second request
+    /// can take as long as its first (a page that waits on data every time: the blazor template's weather
+    /// page, 500 ms), and the health check answers Healthy meanwhile.
+    /// </summary>
+    public async Task<IReadOnlyList<PageTiming>> MeasureSlowestAsync(IReadOnlyList<UrlOutcome> slowest, CancellationToken stopping) =>
+        slowest.Count == 0 ? [] : await SlowestPages.MeasureAsync(registration, slowest, Variants, fetcher, time, logger, stopping);
+
+    private IReadOnlyList<RequestVariant> Variants => RequestVariants.For(options, appCultures ?? []);
 
     /// <summary>The server's own path, after a crawl that succeeded: its outcomes are judged with the crawl's.</summary>
     private async Task<(WarmupReport Report, string Summary)> WarmServerAsync(ServerWarmup serverWarmup, WarmupReport report, IServer? server, IReadOnlyList<UrlOutcome> repeat,

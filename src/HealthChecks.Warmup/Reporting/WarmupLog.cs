@@ -72,6 +72,9 @@ internal static partial class WarmupLog
     [LoggerMessage(27, LogLevel.Error, "Site warm-up {Registration} attempt {Attempt} failed: {Failure} after {DurationMs} ms; the crawl does not run", EventName = "StepFailed")]
     public static partial void StepFailed(ILogger logger, string registration, int attempt, string failure, long durationMs, Exception? exception);
 
+    [LoggerMessage(29, LogLevel.Warning, "Site warm-up {Registration} could not measure its slowest pages; the warm-up succeeded all the same", EventName = "SlowestNotMeasured")]
+    public static partial void SlowestNotMeasured(ILogger logger, string registration, Exception exception);
+
     [LoggerMessage(28, LogLevel.Information, "Site warm-up {Registration} bought {Page}: {ColdMs} ms cold, {WarmMs} ms warm", EventName = "PageTimed")]
     public static partial void PageTimed(ILogger logger, string registration, string page, long coldMs, long warmMs);
 

@@ -10,8 +10,11 @@ namespace HealthChecks.Warmup.Benchmarks.FirstVisit;
 
 /// <summary>
 /// How an app of a row runs: with the warm-up as the README adds it, with it but no server warm-up, or
-/// without it; and, without it, only until its first 200 on a plain <c>GET /</c> (the app's own cold
-/// start, which the time to ready is compared with; no visit follows).
+/// without it; without it, only until its first 200 on a plain <c>GET /</c> (the app's own cold start,
+/// which the time to ready is compared with; no visit follows); and the app's own floor: without the
+/// warm-up, its first <c>GET /</c> and then, over the network, the URLs the warm-up requested in-process,
+/// eight at a time, and once more one URL through each folder the repeat pass's way, after its settle —
+/// what any client must request to warm what the warm-up warms, with no parsing and no judging.
 /// </summary>
 internal enum WarmupMode
 {
@@ -19,6 +22,7 @@ internal enum WarmupMode
     NoServerWarmup,
     Without,
     FirstGet,
+    Floor,
 }
 
 /// <summary>
@@ -33,6 +37,7 @@ internal sealed record VisitResult(string Template, WarmupMode Mode, TimeSpan Ti
         WarmupMode.With => "with",
         WarmupMode.NoServerWarmup => "with, no server warm-up",
         WarmupMode.FirstGet => "without, to the first GET /",
+        WarmupMode.Floor => "the floor: its URLs replayed",
         _ => "without",
     };
 
@@ -65,7 +70,12 @@ internal sealed partial class FirstVisitRunner(TextWriter output)
             var headers = 0.0;
             context.Response.OnStarting(() => { headers = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds; return Task.CompletedTask; });
             await next(context);
-            if (!context.IsSiteWarmupRequest() && !context.Request.Headers.UserAgent.ToString().StartsWith("HealthChecks.Warmup/", StringComparison.Ordinal)
+            if (context.IsSiteWarmupRequest())
+            {
+                Console.WriteLine(FormattableString.Invariant($"CRAWLED {context.Request.Path}{context.Request.QueryString}"));
+            }
+            else if (!context.Request.Headers.UserAgent.ToString().StartsWith("HealthChecks.Warmup/", StringComparison.Ordinal)
+                && !context.Request.Headers.UserAgent.ToString().StartsWith("floor", StringComparison.Ordinal)
                 && !context.Request.Path.StartsWithSegments("/health") && !context.WebSockets.IsWebSocketRequest)
             {
                 Console.WriteLine(FormattableString.Invariant($"TIMING {context.Request.Path}{context.Request.QueryString} {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F3} {headers:F3} {context.Response.Headers.ContentEncoding} {context.Response.ContentLength} {context.Response.StatusCode} {context.Request.Headers.AcceptEncoding} {context.Request.Protocol}"));
@@ -93,17 +103,25 @@ internal sealed partial class FirstVisitRunner(TextWriter output)
             foreach (var template in templates)
             {
                 var app = await CreateAppAsync(template, work.FullName);
-                foreach (var mode in Enum.GetValues<WarmupMode>())
+                // Each run a fresh process, the modes in turn (a noisy machine drifts: side by side, not one
+                // block after another); the median run by the first visit's sum is the row.
+                var each = Enum.GetValues<WarmupMode>().ToDictionary(mode => mode, _ => new List<VisitResult>());
+                List<string>? crawled = null;
+                for (var run = 0; run < runs; run++)
                 {
-                    // Each run a fresh process; the median run by the first visit's sum is the row.
-                    var each = new List<VisitResult>();
-                    for (var run = 0; run < runs; run++)
+                    foreach (var mode in Enum.GetValues<WarmupMode>())
                     {
-                        each.Add(await VisitAsync(browser, template, app, mode));
-                        output.WriteLine(Format(each[^1]));
+                        var (result, requested) = await VisitAsync(browser, template, app, mode, crawled);
+                        // The floor replays what the first run with the warm-up requested in-process.
+                        crawled ??= mode == WarmupMode.With ? requested : null;
+                        each[mode].Add(result);
+                        output.WriteLine(Format(result));
                     }
+                }
+                foreach (var (mode, list) in each)
+                {
                     // The plain GET / runs have no visit: their median by the time to ready.
-                    results.Add(each.OrderBy(r => mode == WarmupMode.FirstGet ? r.TimeToReady.TotalMilliseconds : r.FirstSumMs).ElementAt(each.Count / 2));
+                    results.Add(list.OrderBy(r => mode == WarmupMode.FirstGet ? r.TimeToReady.TotalMilliseconds : r.FirstSumMs).ElementAt(list.Count / 2));
                 }
             }
         }
@@ -125,8 +143,9 @@ internal sealed partial class FirstVisitRunner(TextWriter output)
         {
             var with = app.Single(r => r.Mode == WarmupMode.With);
             var cold = app.Single(r => r.Mode == WarmupMode.FirstGet);
+            var floor = app.Single(r => r.Mode == WarmupMode.Floor);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{app.Key}: ready with the warm-up ÷ the app's own first GET / = {with.TimeToReady.TotalSeconds / cold.TimeToReady.TotalSeconds:0.00} (target ≤ 1.2)"));
+                $"{app.Key}: ready with the warm-up ÷ the app's own first GET / = {with.TimeToReady.TotalSeconds / cold.TimeToReady.TotalSeconds:0.00} (target ≤ 1.2); the app's floor ÷ its first GET / = {floor.TimeToReady.TotalSeconds / cold.TimeToReady.TotalSeconds:0.00}; ready with the warm-up ÷ the floor = {with.TimeToReady.TotalSeconds / floor.TimeToReady.TotalSeconds:0.00}"));
         }
         return results;
     }
@@ -151,11 +170,17 @@ internal sealed partial class FirstVisitRunner(TextWriter output)
         : string.Create(CultureInfo.InvariantCulture,
         $"{r.Template,-7} {r.ModeName,-23} ready {r.TimeToReady.TotalSeconds:0.00} s ({r.AfterCrawlMs:0} ms after the crawl); first visit {r.FirstSumMs:0.0} ms (slowest {r.FirstSlowestMs:0.0}), second {r.SecondSumMs:0.0} ms (slowest {r.SecondSlowestMs:0.0}): {r.SumRatio:0.00}×");
 
-    private async Task<VisitResult> VisitAsync(IBrowser browser, string template, string app, WarmupMode mode)
+    /// <summary>
+    /// One fresh process of <paramref name="app"/> in <paramref name="mode"/>, and its visits: the result, and
+    /// the paths the warm-up requested in-process (none without it). The floor replays <paramref name="floorUrls"/>.
+    /// </summary>
+    private async Task<(VisitResult Result, List<string> Requested)> VisitAsync(IBrowser browser, string template, string app, WarmupMode mode,
+        IReadOnlyList<string>? floorUrls)
     {
         var port = FreePort();
         var timings = new ConcurrentQueue<(string Path, double Ms)>();
         var log = new ConcurrentQueue<string>();
+        var requested = new ConcurrentQueue<string>();
         var start = new ProcessStartInfo("dotnet", [template + ".dll", "--urls", $"http://127.0.0.1:{port}"])
         {
             // In the publish folder, its content root: from the project folder, precompressed assets are empty 200s.
@@ -165,7 +190,7 @@ internal sealed partial class FirstVisitRunner(TextWriter output)
             Environment =
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["NoWarmup"] = mode is WarmupMode.Without or WarmupMode.FirstGet ? "true" : "false",
+                ["NoWarmup"] = mode is WarmupMode.Without or WarmupMode.FirstGet or WarmupMode.Floor ? "true" : "false",
                 ["HealthChecks__SiteWarmup__WarmServer"] = mode == WarmupMode.NoServerWarmup ? "false" : "true",
             },
         };
@@ -182,6 +207,10 @@ internal sealed partial class FirstVisitRunner(TextWriter output)
             {
                 output.WriteLine("    " + line.Data);
             }
+            if (line.Data.StartsWith("CRAWLED ", StringComparison.Ordinal))
+            {
+                requested.Enqueue(line.Data["CRAWLED ".Length..]);
+            }
             if (Timing().Match(line.Data) is { Success: true } timing)
             {
                 timings.Enqueue((timing.Groups["path"].Value, double.Parse(timing.Groups["ms"].Value, CultureInfo.InvariantCulture)));
@@ -195,11 +224,15 @@ internal sealed partial class FirstVisitRunner(TextWriter output)
             var origin = new Uri($"http://127.0.0.1:{port}/");
             // With the warm-up, its first 200; without, the app's first answer (it has no check), or its
             // first 200 on the front page.
-            await WaitUntilReadyAsync(origin, mode == WarmupMode.FirstGet ? "/" : "/health/ready", process, log);
+            await WaitUntilReadyAsync(origin, mode is WarmupMode.FirstGet or WarmupMode.Floor ? "/" : "/health/ready", process, log);
+            if (mode == WarmupMode.Floor)
+            {
+                await FloorAsync(origin, floorUrls ?? throw new InvalidOperationException("the floor replays a run with the warm-up: run it first"));
+            }
             var ready = Stopwatch.GetElapsedTime(started);
             if (mode == WarmupMode.FirstGet)
             {
-                return new VisitResult(template, mode, ready, 0, 0, 0, 0, 0);
+                return (new VisitResult(template, mode, ready, 0, 0, 0, 0, 0), []);
             }
 
             var pages = await PagesAsync(origin);
@@ -211,13 +244,46 @@ internal sealed partial class FirstVisitRunner(TextWriter output)
                     $"  {t.Path} {t.Ms:0.00} ms, then {(i < second.Count ? second[i].Ms : double.NaN):0.00} ms"))));
             }
             var afterCrawl = log.Select(line => AfterCrawl().Match(line)).Where(m => m.Success).Sum(m => double.Parse(m.Groups["ms"].Value, CultureInfo.InvariantCulture));
-            return new VisitResult(template, mode, ready, first.Sum(t => t.Ms), first.Max(t => t.Ms), second.Sum(t => t.Ms), second.Max(t => t.Ms), first.Count, afterCrawl);
+            return (new VisitResult(template, mode, ready, first.Sum(t => t.Ms), first.Max(t => t.Ms), second.Sum(t => t.Ms), second.Max(t => t.Ms), first.Count, afterCrawl),
+                [.. requested.Distinct()]);
         }
         finally
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
+    }
+
+    /// <summary>
+    /// The app's own floor, after its first <c>GET /</c>: <paramref name="paths"/> over the network as a browser
+    /// asks (compressed), eight at a time, each read to its end; then, the repeat pass's settle after, one
+    /// path through each folder once more, chosen as the repeat pass chooses — what routing compiles on a
+    /// second request through a folder. No parsing, no judging.
+    /// </summary>
+    private static async Task FloorAsync(Uri origin, IReadOnlyList<string> paths)
+    {
+        using var client = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None, UseCookies = false })
+        {
+            BaseAddress = origin,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", "floor");
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Accept-Encoding", "gzip, deflate, br");
+        async Task GetAsync(string path, CancellationToken cancellationToken)
+        {
+            using var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            await (await response.Content.ReadAsStreamAsync(cancellationToken)).CopyToAsync(Stream.Null, cancellationToken);
+        }
+        await Parallel.ForEachAsync(paths.Where(p => p != "/"), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (path, token) => await GetAsync(path, token));
+        var round = Stopwatch.GetTimestamp();
+        var answered = paths.Select(p => new Model.UrlOutcome(new Uri(origin, p).AbsoluteUri, Path.HasExtension(new Uri(origin, p).AbsolutePath) ? Model.UrlKind.Resource : Model.UrlKind.Page,
+            0, null, false, 200, Model.FetchFailure.None, null, TimeSpan.Zero)).ToList();
+        if (Crawling.RepeatPass.Settle - Stopwatch.GetElapsedTime(round) is { Ticks: > 0 } wait)
+        {
+            await Task.Delay(wait);
+        }
+        await Parallel.ForEachAsync(Crawling.RepeatPass.Targets(answered), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (outcome, token) => await GetAsync(new Uri(outcome.Url).PathAndQuery, token));
     }
 
     /// <summary>The front page and the same-origin pages it links, as a visitor clicking through would reach them.</summary>

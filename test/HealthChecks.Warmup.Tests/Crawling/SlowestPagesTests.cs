@@ -27,7 +27,7 @@ public sealed class SlowestPagesTests
             })
             .StartAsync();
 
-        var probe = await site.WaitForVerdictAsync();
+        var probe = await site.WaitUntilFinishedAsync();
 
         Assert.That(probe.Status, Is.EqualTo(HttpStatusCode.OK), probe.Json);
         var slowest = probe.Data.GetProperty("slowest").EnumerateArray().ToList();
@@ -40,6 +40,35 @@ public sealed class SlowestPagesTests
         Assert.That(site.CountOf("/missing"), Is.EqualTo(1), "a 404 is not among them");
         var line = site.Logs.Named("PageTimed").First();
         Assert.That(line.Message, Does.Match(@"^Site warm-up site-warmup bought /report: \d+ ms cold, \d+ ms warm$"));
+    }
+
+    [Test]
+    public async Task TheVerdict_DoesNotWaitForTheSecondRequests()
+    {
+        // The measuring request waits until the test lets it go: a page that is as slow every time.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        await using var site = await new FixtureSite { Configure = o => o.SlowestPages = 1 }
+            .Route("/", async context =>
+            {
+                if (Interlocked.Increment(ref calls) > 1)
+                {
+                    await release.Task.WaitAsync(TimeSpan.FromSeconds(30));
+                }
+                context.Response.ContentType = "text/html";
+                await context.Response.WriteAsync("home");
+            })
+            .StartAsync();
+
+        var verdict = await site.WaitForVerdictAsync(TimeSpan.FromSeconds(20));
+
+        Assert.That(verdict.Status, Is.EqualTo(HttpStatusCode.OK), "Healthy while the second request is still held: " + verdict.Json);
+        Assert.That(verdict.Data.TryGetProperty("slowest", out _), Is.False, "not measured yet");
+        release.SetResult();
+        var finished = await site.WaitUntilFinishedAsync();
+        Assert.That(finished.Status, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(finished.Data.GetProperty("slowest").EnumerateArray().Select(t => t.GetProperty("url").GetString()), Is.EqualTo(new[] { site.Address.AbsoluteUri }));
+        Assert.That(calls, Is.EqualTo(2));
     }
 
     [Test]
@@ -56,7 +85,7 @@ public sealed class SlowestPagesTests
             })
             .StartAsync();
 
-        var probe = await site.WaitForVerdictAsync();
+        var probe = await site.WaitUntilFinishedAsync();
 
         Assert.That(probe.Status, Is.EqualTo(HttpStatusCode.OK), probe.Json);
         Assert.That(site.CountOf("/"), Is.EqualTo(2));
@@ -68,7 +97,7 @@ public sealed class SlowestPagesTests
     {
         await using var site = await new FixtureSite { Configure = o => o.SlowestPages = 0 }.Html("/", "home").StartAsync();
 
-        var probe = await site.WaitForVerdictAsync();
+        var probe = await site.WaitUntilFinishedAsync();
 
         Assert.That(site.CountOf("/"), Is.EqualTo(1));
         Assert.That(probe.Data.TryGetProperty("slowest", out _), Is.False);

@@ -176,6 +176,20 @@ internal sealed class FixtureSite : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Probes once the warm-up has nothing left to do: its verdict, and after a success what warming bought
+    /// the slowest pages (measured after the verdict).
+    /// </summary>
+    public async Task<Probe> WaitUntilFinishedAsync(TimeSpan? within = null)
+    {
+        var finished = Coordinator.Finished;
+        if (await Task.WhenAny(finished, Task.Delay(within ?? TimeSpan.FromSeconds(30))) != finished)
+        {
+            Assert.Fail($"Not finished within the wait; state {Coordinator.Snapshot.State}, last probe: {(await ProbeAsync()).Json}; requested: {string.Join(", ", Paths)}");
+        }
+        return await ProbeAsync();
+    }
+
     public Task StopAsync(CancellationToken cancellationToken = default) => _app!.StopAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()

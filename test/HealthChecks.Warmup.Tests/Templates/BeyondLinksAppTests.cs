@@ -71,6 +71,15 @@ public sealed partial class BeyondLinksAppTests
             "dotnet", "webapp.dll", "--urls", $"http://127.0.0.1:{port}");
         var origin = new Uri($"http://127.0.0.1:{port}/");
         var body = await TemplateApp.WaitUntilReadyAsync(origin, process, output, setUp.Token);
+        // What warming bought the slowest pages is measured after the verdict: the data carries it once measured.
+        using (var client = new HttpClient { BaseAddress = origin })
+        {
+            while (!body.Contains("\"slowest\"", StringComparison.Ordinal))
+            {
+                await Task.Delay(50, setUp.Token);
+                body = await client.GetStringAsync("/health/ready", setUp.Token);
+            }
+        }
         _run = new Run(origin, process, output, JsonDocument.Parse(body).RootElement.GetProperty("entries").GetProperty("site-warmup").GetProperty("data").Clone());
     }
 
