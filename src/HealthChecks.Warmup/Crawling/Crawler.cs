@@ -122,6 +122,10 @@ internal sealed partial class Crawler(string registration, SiteWarmupOptions opt
 
         if (await ExtractAsync(request, response, links, resolved, cancellationToken))
         {
+            if (ContentTypes.IsHtml(response.ContentType) && !links.Exists(l => l.Role == LinkRole.Icon))
+            {
+                Progress.PageWithoutIcon();
+            }
             Follow(request, links, frontier);
         }
     }

@@ -11,6 +11,11 @@ internal enum LinkRole
     Refresh,
     /// <summary>Something the page or stylesheet loads (image, stylesheet, script, font, ...): always fetched.</summary>
     Resource,
+    /// <summary>
+    /// A page's icon (<c>rel=icon</c>, <c>rel="shortcut icon"</c>): fetched like a resource; a page that
+    /// declares one is a page on which browsers do not ask for <c>/favicon.ico</c>.
+    /// </summary>
+    Icon,
     /// <summary>A JavaScript module (<c>type=module</c>, <c>modulepreload</c>, an import, an import map's URL): fetched, and its imports read.</summary>
     Module,
     /// <summary>A web app manifest (<c>rel=manifest</c>): fetched, and its icons and pages read.</summary>

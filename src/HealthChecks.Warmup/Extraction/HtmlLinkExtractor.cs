@@ -210,6 +210,7 @@ internal static partial class HtmlLinkExtractor
         var tokens = RelTokens(rel);
         return tokens.Contains("modulepreload", StringComparer.OrdinalIgnoreCase) ? LinkRole.Module
             : tokens.Contains("manifest", StringComparer.OrdinalIgnoreCase) ? LinkRole.Manifest
+            : tokens.Contains("icon", StringComparer.OrdinalIgnoreCase) ? LinkRole.Icon
             : tokens.Any(s_resourceRels.Contains) ? LinkRole.Resource
             : tokens.Any(s_pageRels.Contains) ? LinkRole.Page
             : null;

@@ -22,6 +22,7 @@ internal sealed class CrawlProgress
     private int _rateLimited;
     private int _guesses;
     private int _guessesMissed;
+    private int _pagesWithoutIcon;
     private string? _step;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _pagesByVariant = new(StringComparer.Ordinal);
 
@@ -55,6 +56,15 @@ internal sealed class CrawlProgress
 
     /// <summary>Guesses that answered 4xx, 5xx or nothing: no broken links, since a script may never load them.</summary>
     public int GuessesMissed => Volatile.Read(ref _guessesMissed);
+
+    /// <summary>
+    /// HTML pages read that declare no icon (<c>rel=icon</c>): on such a page browsers ask for
+    /// <c>/favicon.ico</c> themselves. Not a count of URLs.
+    /// </summary>
+    public int PagesWithoutIcon => Volatile.Read(ref _pagesWithoutIcon);
+
+    /// <summary>Counts an HTML page read that declares no icon.</summary>
+    public void PageWithoutIcon() => Interlocked.Increment(ref _pagesWithoutIcon);
 
     /// <summary>2xx and 3xx answers.</summary>
     public int Succeeded => Volatile.Read(ref _succeeded);

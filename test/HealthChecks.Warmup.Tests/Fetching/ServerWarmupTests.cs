@@ -71,6 +71,33 @@ public sealed class ServerWarmupTests
     }
 
     [Test]
+    public async Task PagesThatDeclareAnIcon_GetNoFaviconGuess()
+    {
+        // Browsers ask for /favicon.ico only on a page that declares no icon; this site's only page declares one.
+        var network = new ConcurrentQueue<(string Path, string Host, string Encoding, int Status)>();
+        await using var site = await new FixtureSite { Configure = o => (o.WarmServer, o.MaxConcurrency) = (true, 1) }
+            .Html("/", "<link rel=\"icon\" href=\"/img/logo.png\"><p>home</p>")
+            .File("/img/logo.png", "image/png")
+            .WithMiddleware(app => app.Use(async (context, next) =>
+            {
+                await next(context);
+                if (!context.IsSiteWarmupRequest() && context.Request.Headers.UserAgent.ToString().StartsWith("HealthChecks.Warmup/", StringComparison.Ordinal))
+                {
+                    network.Enqueue((context.Request.Path.Value!, context.Request.Host.Value!, context.Request.Headers.AcceptEncoding.ToString(), context.Response.StatusCode));
+                }
+            }))
+            .StartAsync();
+
+        var probe = await site.WaitForVerdictAsync();
+
+        Assert.That(probe.Status, Is.EqualTo(HttpStatusCode.OK), probe.Json);
+        Assert.That(site.Paths, Does.Contain("/img/logo.png"), "the declared icon, crawled as a resource");
+        Assert.That(network.First().Path, Is.EqualTo("/favicon.ico"), "the primer, sent before any page is read");
+        Assert.That(network.Skip(1).Select(n => n.Path), Is.EquivalentTo(new[] { "/", "/img/logo.png", "/img/logo.png" }),
+            "the page, and the icon compressed and not: no /favicon.ico guess after the crawl");
+    }
+
+    [Test]
     public async Task AServerError_OnlyOverTheNetwork_FailsTheAttempt_NamingTheServerWarmup()
     {
         var network = new ConcurrentQueue<(string Path, string Host, string Encoding, int Status)>();

@@ -17,8 +17,8 @@ namespace HealthChecks.Warmup.Fetching.Http;
 /// uncompressed, and once with the validators it came with (<c>If-None-Match</c>, <c>If-Modified-Since</c>),
 /// as a browser asks again for what it cached: the not-modified path, which the first visitor's second
 /// page took cold (12 ms for each of the first two stylesheets of a fresh mvc app); and <c>/favicon.ico</c>,
-/// which browsers ask for on a page that declares no icon (6–14 ms on a fresh webapp's first visit), unless
-/// the crawl reached it — a guess, never a failure. The entry page first, then the rest four at a time
+/// which browsers ask for on a page that declares no icon (6–14 ms on a fresh webapp's first visit), when the
+/// crawl read such a page and did not reach it — a guess, never a failure. The entry page first, then the rest four at a time
 /// (<see cref="Concurrency"/>). Bounded in number and time; judged like resources (a 5xx or an error fails the
 /// attempt, naming the server warm-up); skipped, with the reason, when the server is not Kestrel or has
 /// no address to reach over TCP.
@@ -78,10 +78,10 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
             return new([], "skipped: no page or resource answered 200 to request again", Skipped: true);
         }
         var uncompressed = paths.FindIndex(p => p.Kind == UrlKind.Resource);
-        // What a browser asks for on a page that declares no icon, unless the crawl reached it: a guess,
-        // never a failure (a site may have none).
+        // What a browser asks for on a page that declares no icon, when the crawl read such a page and
+        // did not reach it: a guess, never a failure (a site may have none).
         var crawledIcon = new Uri(origin, FaviconPath).AbsoluteUri;
-        var favicon = !report.Outcomes.Any(o => o.Url == crawledIcon);
+        var favicon = report.Counts.PagesWithoutIcon > 0 && !report.Outcomes.Any(o => o.Url == crawledIcon);
 
         var started = time.GetTimestamp();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
