@@ -277,8 +277,10 @@ internal sealed partial class FirstVisitRunner(TextWriter output)
         }
         await Parallel.ForEachAsync(paths.Where(p => p != "/"), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (path, token) => await GetAsync(path, token));
         var round = Stopwatch.GetTimestamp();
-        var answered = paths.Select(p => new Model.UrlOutcome(new Uri(origin, p).AbsoluteUri, Path.HasExtension(new Uri(origin, p).AbsolutePath) ? Model.UrlKind.Resource : Model.UrlKind.Page,
-            0, null, false, 200, Model.FetchFailure.None, null, TimeSpan.Zero)).ToList();
+        var answered = paths.Select(p => new Uri(origin, p))
+            .Select(url => new Model.UrlOutcome(url.AbsoluteUri, Path.HasExtension(url.AbsolutePath) ? Model.UrlKind.Resource : Model.UrlKind.Page,
+                0, null, false, 200, Model.FetchFailure.None, null, TimeSpan.Zero))
+            .ToList();
         if (Crawling.RepeatPass.Settle - Stopwatch.GetElapsedTime(round) is { Ticks: > 0 } wait)
         {
             await Task.Delay(wait);

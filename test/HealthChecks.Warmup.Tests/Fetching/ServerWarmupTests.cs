@@ -42,14 +42,19 @@ public sealed class ServerWarmupTests
             .Css("/css/more.css", "p { color: blue }")
             .Css("/css/site.css", "body { color: red }")
             .File("/img/logo.png", "image/png")
-            .WithMiddleware(app => app.Use(async (context, next) =>
+            .WithMiddleware(app => RecordOverTheNetwork(app, overTheNetwork));
+
+    /// <summary>Records the warm-up's requests that came over the network (the server warm-up's), not in-process.</summary>
+    private static void RecordOverTheNetwork(IApplicationBuilder app,
+        ConcurrentQueue<(string Path, string Host, string Encoding, int Status)> overTheNetwork) =>
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            if (!context.IsSiteWarmupRequest() && context.Request.Headers.UserAgent.ToString().StartsWith("HealthChecks.Warmup/", StringComparison.Ordinal))
             {
-                await next(context);
-                if (!context.IsSiteWarmupRequest() && context.Request.Headers.UserAgent.ToString().StartsWith("HealthChecks.Warmup/", StringComparison.Ordinal))
-                {
-                    overTheNetwork.Enqueue((context.Request.Path.Value!, context.Request.Host.Value!, context.Request.Headers.AcceptEncoding.ToString(), context.Response.StatusCode));
-                }
-            }));
+                overTheNetwork.Enqueue((context.Request.Path.Value!, context.Request.Host.Value!, context.Request.Headers.AcceptEncoding.ToString(), context.Response.StatusCode));
+            }
+        });
 
     [Test]
     public async Task AfterTheCrawl_TheServerIsWarmed_OverItsOwnAddress_UnderTheSitesHost()
@@ -78,14 +83,7 @@ public sealed class ServerWarmupTests
         await using var site = await new FixtureSite { Configure = o => (o.WarmServer, o.MaxConcurrency) = (true, 1) }
             .Html("/", "<link rel=\"icon\" href=\"/img/logo.png\"><p>home</p>")
             .File("/img/logo.png", "image/png")
-            .WithMiddleware(app => app.Use(async (context, next) =>
-            {
-                await next(context);
-                if (!context.IsSiteWarmupRequest() && context.Request.Headers.UserAgent.ToString().StartsWith("HealthChecks.Warmup/", StringComparison.Ordinal))
-                {
-                    network.Enqueue((context.Request.Path.Value!, context.Request.Host.Value!, context.Request.Headers.AcceptEncoding.ToString(), context.Response.StatusCode));
-                }
-            }))
+            .WithMiddleware(app => RecordOverTheNetwork(app, network))
             .StartAsync();
 
         var probe = await site.WaitForVerdictAsync();
