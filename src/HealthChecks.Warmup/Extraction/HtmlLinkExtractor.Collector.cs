@@ -13,6 +13,9 @@ internal static partial class HtmlLinkExtractor
         private readonly List<string> _scratch = [];
         private string? _base;
 
+        /// <summary>Which Blazor script the page loads, if any.</summary>
+        public BlazorScript BlazorScript { get; set; }
+
         public void Base(string? href) => _base ??= string.IsNullOrWhiteSpace(href) ? null : href;
 
         public void Add(string? raw, LinkRole? role)

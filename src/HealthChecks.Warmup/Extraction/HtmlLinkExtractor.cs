@@ -55,7 +55,7 @@ internal static partial class HtmlLinkExtractor
         try
         {
             var length = encoding.GetChars(bytes, chars);
-            Extract(new TextSource(new CharArrayTextSource(chars, length)), documentUrl, links, resolved);
+            Extract(new TextSource(new CharArrayTextSource(chars, length)), chars.AsMemory(0, length), documentUrl, links, resolved);
         }
         finally
         {
@@ -64,7 +64,7 @@ internal static partial class HtmlLinkExtractor
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Extract(TextSource source, Uri documentUrl, List<ExtractedLink> links, ResolvedLinks? resolved)
+    private static void Extract(TextSource source, ReadOnlyMemory<char> markup, Uri documentUrl, List<ExtractedLink> links, ResolvedLinks? resolved)
     {
         // Disposed: it returns its pooled buffer (undisposed, every page allocated a new one).
         using var tokenizer = Tokenizer(source);
@@ -91,6 +91,11 @@ internal static partial class HtmlLinkExtractor
             }
         }
         text.End();
+        if (Blazor.StartsCircuit(found.BlazorScript, markup.Span))
+        {
+            // What Blazor's script fetches as its circuit starts, against the document's base URI.
+            found.Add(Blazor.InitializersPath, LinkRole.Resource);
+        }
         found.ResolveInto(documentUrl, links, resolved);
     }
 
@@ -143,11 +148,7 @@ internal static partial class HtmlLinkExtractor
             case "script":
                 var src = tag.GetAttribute("src");
                 found.Add(src, tag.Is("type", "module") ? LinkRole.Module : LinkRole.Resource);
-                if (IsBlazorScript(src))
-                {
-                    // What Blazor's script fetches on every page load, against the document's base URI.
-                    found.Add("_blazor/initializers", LinkRole.Resource);
-                }
+                found.BlazorScript = Blazor.ScriptOf(src) ?? found.BlazorScript;
                 break;
             case "input" when tag.Is("type", "image"):
             case "audio" or "track" or "embed" or "iframe":
@@ -183,25 +184,6 @@ internal static partial class HtmlLinkExtractor
         {
             found.Css(inline);
         }
-    }
-
-    /// <summary>
-    /// Blazor's own script (<c>_framework/blazor.web.js</c> or <c>blazor.server.js</c>, fingerprinted or not),
-    /// which fetches the app's JavaScript initializers from <c>_blazor/initializers</c> as the page loads.
-    /// </summary>
-    private static bool IsBlazorScript(string? src)
-    {
-        if (string.IsNullOrEmpty(src))
-        {
-            return false;
-        }
-        var path = src.AsSpan();
-        var end = path.IndexOfAny('?', '#');
-        path = end >= 0 ? path[..end] : path;
-        var name = path[(path.LastIndexOf('/') + 1)..];
-        return (name.StartsWith("blazor.web.", StringComparison.OrdinalIgnoreCase) || name.StartsWith("blazor.server.", StringComparison.OrdinalIgnoreCase))
-            && name.EndsWith(".js", StringComparison.OrdinalIgnoreCase)
-            && path[..(path.Length - name.Length)].EndsWith("_framework/", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>What a <c>&lt;link&gt;</c> is, by its <c>rel</c>; <see langword="null"/> for one that loads nothing and links nowhere (preconnect...).</summary>

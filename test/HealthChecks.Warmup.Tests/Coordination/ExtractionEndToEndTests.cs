@@ -78,7 +78,9 @@ public sealed class ExtractionEndToEndTests(WarmupTransport transport)
     [TestCase("<script>(window.jQuery||document.write(\"\\u003Cscript src=\\u0022/lib/jquery/dist/jquery.min.js\\u0022\\u003E\\u003C/script\\u003E\"));</script>", "/lib/jquery/dist/jquery.min.js", TestName = "asp-fallback-src")]
     [TestCase("<meta name=\"x-stylesheet-fallback-test\" content=\"\" class=\"sr-only\" /><script>!function(a,b,c,d){var e,f=document,g=f.getElementsByTagName(\"SCRIPT\"),h=g[g.length-1].previousElementSibling,i=f.defaultView&&f.defaultView.getComputedStyle?f.defaultView.getComputedStyle(h):h.currentStyle;if(i&&i[a]!==b)for(e=0;e<c.length;e++)f.write('<link href=\"'+c[e]+'\" '+d+'/>')}(\"position\",\"absolute\",[\"\\/lib\\/bootstrap\\/dist\\/css\\/bootstrap.min.css\"], \"rel=\\u0022stylesheet\\u0022 \");</script>", "/lib/bootstrap/dist/css/bootstrap.min.css", TestName = "asp-fallback-href")]
     [TestCase("<img src=\"  /img/spaced.png \">", "/img/spaced.png", TestName = "attribute whitespace trimmed")]
-    [TestCase("<base href=\"/app/\"><script src=\"_framework/blazor.web.9hsif5t8mt.js\"></script>", "/app/_blazor/initializers", TestName = "Blazor's script fetches its initializers")]
+    [TestCase("<base href=\"/app/\"><!--Blazor:{\"type\":\"server\",\"prerenderId\":\"bddc\"}--><p>0</p><!--Blazor:{\"prerenderId\":\"bddc\"}--><script src=\"_framework/blazor.web.9hsif5t8mt.js\"></script>", "/app/_blazor/initializers", TestName = "Blazor's script fetches its initializers for a server component")]
+    [TestCase("<!--Blazor:{\"type\":\"auto\",\"prerenderId\":\"f4c0\"}--><script src=\"_framework/blazor.web.js\"></script>", "/_blazor/initializers", TestName = "Blazor's script fetches its initializers for an auto component")]
+    [TestCase("<script src=\"_framework/blazor.server.js\"></script>", "/_blazor/initializers", TestName = "Blazor Server's script fetches its initializers on every page")]
     public async Task FrontPageReference_IsRequested(string markup, string expectedPath)
     {
         await using var site = await WarmAsync(markup);
@@ -252,6 +254,8 @@ public sealed class ExtractionEndToEndTests(WarmupTransport transport)
     [TestCase("<a href=\"/logout\">sign out</a>", "/logout", TestName = "excluded sign-out path")]
     [TestCase("<a href=\"/Account/LogOff\">sign out</a>", "/Account/LogOff", TestName = "excluded log-off path")]
     [TestCase("<a href=\"/doc?workflow_action=retract\">retract</a>", "/doc?workflow_action=retract", TestName = "page link with query string")]
+    [TestCase("<!--Blazor-Server-Component-State:CfDJ8Ev--><script src=\"_framework/blazor.web.9hsif5t8mt.js\"></script>", "/_blazor/initializers", TestName = "Blazor's initializers on a page of static components")]
+    [TestCase("<!--Blazor:{\"type\":\"webassembly\",\"prerenderId\":\"ea5a\"}--><p>0</p><script src=\"_framework/blazor.web.js\"></script><p>{\"type\":\"server\"}</p>", "/_blazor/initializers", TestName = "Blazor's initializers on a page of WebAssembly components")]
     public async Task NeverRequested(string markup, string forbiddenPath)
     {
         await using var site = await WarmAsync(markup);
