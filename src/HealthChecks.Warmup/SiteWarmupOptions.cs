@@ -31,6 +31,12 @@ public sealed partial class SiteWarmupOptions
     public IList<string> EntryPaths { get; set; } = [];
 
     /// <summary>
+    /// <see cref="EntryPaths"/> named no path and holds the default <c>/</c>: the library's choice, not the
+    /// user's, so that an app that maps nothing at <c>/</c> is not judged by it.
+    /// </summary>
+    internal bool EntryPathsDefaulted { get; set; }
+
+    /// <summary>
     /// How the site is requested: <see cref="WarmupTransport.InProcess"/> through the app's own
     /// pipeline with no network, or <see cref="WarmupTransport.Http"/> over the network, through
     /// reverse proxies and CDNs in front of it. Default: <see cref="WarmupTransport.InProcess"/>.

@@ -27,7 +27,8 @@ internal sealed class WarmupApp(
     IOptions<Microsoft.AspNetCore.Builder.RequestLocalizationOptions>? localization = null,
     IServiceProviderIsService? isService = null,
     IServer? server = null,
-    EndpointDataSource? endpoints = null)
+    EndpointDataSource? endpoints = null,
+    Microsoft.AspNetCore.Hosting.IWebHostEnvironment? environment = null)
 {
     /// <summary>The app's request pipeline, once the host has built it.</summary>
     public InProcessApplication Application { get; } = application;
@@ -65,5 +66,5 @@ internal sealed class WarmupApp(
         cachesByHost: isService?.IsService(typeof(Microsoft.AspNetCore.OutputCaching.IOutputCacheStore)) == true);
 
     /// <summary>The app's endpoints, read when an attempt starts (routing builds them with the pipeline).</summary>
-    public AppEndpoints.Found Endpoints() => AppEndpoints.Read(endpoints);
+    public AppEndpoints.Found Endpoints() => AppEndpoints.Read(endpoints, environment?.WebRootFileProvider);
 }

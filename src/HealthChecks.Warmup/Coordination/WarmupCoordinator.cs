@@ -186,7 +186,17 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
             : new InProcessFetcher(app.Application, options, app.RequestDefaults, _time, User());
         var pipeline = new WarmupPipeline(Name, options, fetcher, _time, logger, app.Telemetry, app.Cultures);
         var discoverEndpoints = options.DiscoverEndpoints ?? options.Transport == WarmupTransport.InProcess;
-        var (scope, seeds) = await pipeline.DiscoverAsync(address, app.Sources, discoverEndpoints ? app.Endpoints() : null, stopping);
+        // Read for the default entry page too: whether the app maps anything at / (not its paths, unless discovering).
+        var endpoints = discoverEndpoints || options.EntryPathsDefaulted ? app.Endpoints() : null;
+        var (scope, seeds) = await pipeline.DiscoverAsync(address, app.Sources,
+            discoverEndpoints ? endpoints : endpoints is { NothingAtRoot: true } ? new AppEndpoints.Found([], [], NothingAtRoot: true) : null, stopping);
+        if (options.EntryPathsDefaulted && endpoints is { NothingAtRoot: true })
+        {
+            var endpointSeeds = seeds.Count(seed => seed.IsDiscovered || !seed.IsEntry);
+            WarmupLog.NothingAtRoot(logger, Name, seeds.Any(seed => seed.IsDiscovered && seed.Url.AbsolutePath == "/")
+                ? "/ itself, as a guess (not judged)"
+                : $"its {endpointSeeds} endpoint(s)");
+        }
         var (report, serverWarmup, slowest) = await pipeline.RunAsync(attempt, scope, seeds, progress, app.Server, stopping);
         var judged = Judge(report, address) with { ServerWarmup = serverWarmup, Steps = steps, FailedStep = null, Slowest = [] };
         WarmupTelemetry.EndAttempt(span, report, judged.Failures);

@@ -72,6 +72,7 @@ public static class SiteWarmupHealthChecksBuilderExtensions
             if (o.EntryPaths is { Count: 0 })
             {
                 o.EntryPaths.Add("/");
+                o.EntryPathsDefaulted = true;
             }
         });
         options.ValidateOnStart();

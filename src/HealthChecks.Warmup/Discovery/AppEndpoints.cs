@@ -2,28 +2,40 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.FileProviders;
 
 namespace HealthChecks.Warmup.Discovery;
 
 /// <summary>
 /// Reads the app's endpoints: the paths of every endpoint of the app's own code that answers GET and
-/// needs no route value, and the sample paths given with <see cref="WarmupAttribute"/>.
+/// needs no route value, the sample paths given with <see cref="WarmupAttribute"/>, and whether the app
+/// maps anything at <c>/</c>.
 /// </summary>
 internal static class AppEndpoints
 {
+    /// <summary>The names <c>UseDefaultFiles</c> looks for in the web root, in its order.</summary>
+    private static readonly string[] s_defaultDocuments = ["default.htm", "default.html", "index.htm", "index.html"];
+
     /// <summary>The endpoints found: guesses to report (<paramref name="Discovered"/>) and the user's own word (<paramref name="Named"/>).</summary>
     /// <param name="Discovered">Parameterless GET endpoints of the app's own code.</param>
     /// <param name="Named">Sample paths given with <c>WithWarmup</c> or <c>[Warmup]</c>.</param>
-    internal sealed record Found(List<string> Discovered, List<string> Named);
+    /// <param name="NothingAtRoot">
+    /// The app is known to serve nothing at <c>/</c>: it has GET endpoints of its own code, none of its
+    /// endpoints matches <c>/</c>, and its web root has no default document (a web API). <see langword="false"/>
+    /// when something may: without routing, or with no GET endpoint of its own, a middleware may answer it.
+    /// </param>
+    internal sealed record Found(List<string> Discovered, List<string> Named, bool NothingAtRoot = false);
 
-    /// <summary>The endpoints of <paramref name="dataSource"/>, the app's (none without routing).</summary>
-    public static Found Read(EndpointDataSource? dataSource)
+    /// <summary>The endpoints of <paramref name="dataSource"/>, the app's (none without routing); <paramref name="webRoot"/> for its default documents.</summary>
+    public static Found Read(EndpointDataSource? dataSource, IFileProvider? webRoot = null)
     {
         var found = new Found([], []);
         if (dataSource is null)
         {
             return found;
         }
+        var ownGet = false;
+        var root = false;
         foreach (var endpoint in dataSource.Endpoints)
         {
             if (endpoint is not RouteEndpoint route)
@@ -31,8 +43,15 @@ internal static class AppEndpoints
                 continue;
             }
             var metadata = route.Metadata;
-            if (metadata.GetMetadata<ExcludeFromWarmupAttribute>() is not null
-                || metadata.GetMetadata<ISuppressMatchingMetadata>()?.SuppressMatching == true)
+            if (metadata.GetMetadata<ISuppressMatchingMetadata>()?.SuppressMatching == true)
+            {
+                continue;
+            }
+            var get = AnswersGet(metadata);
+            var own = AppCode.Serves(route);
+            root |= get && MatchesRoot(route.RoutePattern);
+            ownGet |= get && own;
+            if (metadata.GetMetadata<ExcludeFromWarmupAttribute>() is not null)
             {
                 continue;
             }
@@ -40,13 +59,19 @@ internal static class AppEndpoints
             {
                 found.Named.AddRange(sample.Paths);
             }
-            if (AppCode.Serves(route) && AnswersGet(metadata) && TryPath(route.RoutePattern, out var path))
+            if (own && get && TryPath(route.RoutePattern, out var path))
             {
                 found.Discovered.Add(path);
             }
         }
-        return found;
+        var defaultDocument = webRoot is not null && s_defaultDocuments.Any(name => webRoot.GetFileInfo(name).Exists);
+        return found with { NothingAtRoot = ownGet && !root && !defaultDocument };
     }
+
+    /// <summary>Whether <paramref name="pattern"/> matches the empty path: every parameter optional, defaulted or a catch-all, no literal.</summary>
+    internal static bool MatchesRoot(RoutePattern pattern) =>
+        pattern.PathSegments.All(segment => segment.Parts.All(part => part is RoutePatternParameterPart parameter
+            && (parameter.IsOptional || parameter.IsCatchAll || parameter.Default is not null || pattern.Defaults.ContainsKey(parameter.Name))));
 
     private static bool AnswersGet(EndpointMetadataCollection metadata) =>
         metadata.GetMetadata<IHttpMethodMetadata>() is not { HttpMethods.Count: > 0 } methods

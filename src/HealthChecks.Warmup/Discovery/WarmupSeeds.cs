@@ -20,9 +20,12 @@ internal static class WarmupSeeds
         // Hosts were checked when the options were validated (SiteWarmupOptionsValidator, at start and in dotnet-warmup).
         List<Uri> sites = options.Hosts.Count == 0 ? [origin] : [.. options.Hosts.Select(host => HostOrigin(origin, host)).OfType<Uri>()];
         var seeds = new List<CrawlRequest>();
+        // The default entry page of an app that maps nothing at / (a web API) is no entry page: its 404
+        // is the app's design, not a cold site. Its endpoints are warmed instead, or / as a guess if none.
+        var rootIsGuess = options.EntryPathsDefaulted && endpoints is { NothingAtRoot: true };
         foreach (var site in sites)
         {
-            AddEntries(seeds, site, options.EntryPaths);
+            AddEntries(seeds, site, rootIsGuess ? [] : options.EntryPaths);
         }
 
         var otherSites = new List<Uri>(sites);
@@ -43,6 +46,10 @@ internal static class WarmupSeeds
             // Sample paths are the user's word, judged like linked pages; the rest is the library's guess.
             AddEndpoints(seeds, site, endpoints?.Named ?? [], discovered: false);
             AddEndpoints(seeds, site, endpoints?.Discovered ?? [], discovered: true);
+            if (rootIsGuess && !seeds.Any(seed => seed.Url.Authority == site.Authority))
+            {
+                AddEndpoints(seeds, site, options.EntryPaths, discovered: true);
+            }
         }
         List<SiteAlias> aliases =
         [
@@ -75,7 +82,7 @@ internal static class WarmupSeeds
         return namesPort ? url : new UriBuilder(url) { Port = origin.Port }.Uri;
     }
 
-    private static void AddEndpoints(List<CrawlRequest> seeds, Uri site, List<string> paths, bool discovered)
+    private static void AddEndpoints(List<CrawlRequest> seeds, Uri site, IEnumerable<string> paths, bool discovered)
     {
         foreach (var path in paths)
         {

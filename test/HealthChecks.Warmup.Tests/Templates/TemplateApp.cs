@@ -26,14 +26,17 @@ internal static class TemplateApp
     /// <param name="work">The temporary folder the app is made in.</param>
     /// <param name="grow">What the test changes in Program.cs.</param>
     /// <param name="files">Other files the test writes or changes: a path in the project, and the new text from the old (none for a new file).</param>
+    /// <param name="options">The template's own options (<c>--interactivity WebAssembly</c>).</param>
     public static async Task<string> CreateAsync(string template, string work, Func<string, string>? grow = null,
-        IReadOnlyDictionary<string, Func<string?, string>>? files = null)
+        IReadOnlyDictionary<string, Func<string?, string>>? files = null, params string[] options)
     {
         var root = Processes.RepositoryRoot();
         var app = Path.Combine(work, template);
-        await Processes.RunAsync(work, "dotnet", "new", template, "-o", app, "--name", template);
+        await Processes.RunAsync(work, "dotnet", ["new", template, "-o", app, "--name", template, .. options]);
+        // A Blazor Web App with WebAssembly interactivity is two projects: the server's is in a folder of its own.
+        var server = File.Exists(Path.Combine(app, "Program.cs")) ? app : Path.Combine(app, template);
 
-        var program = Path.Combine(app, "Program.cs");
+        var program = Path.Combine(server, "Program.cs");
         var code = await File.ReadAllTextAsync(program);
         const string createBuilder = "var builder = WebApplication.CreateBuilder(args);";
         Assert.That(code, Does.Contain(createBuilder).And.Contain("app.Run();"), $"the {template} template's Program.cs changed shape");
@@ -43,11 +46,11 @@ internal static class TemplateApp
         await File.WriteAllTextAsync(program, code);
         foreach (var (path, edit) in files ?? new Dictionary<string, Func<string?, string>>())
         {
-            var file = Path.Combine(app, path);
+            var file = Path.Combine(server, path);
             await File.WriteAllTextAsync(file, edit(File.Exists(file) ? await File.ReadAllTextAsync(file) : null));
         }
 
-        var project = Path.Combine(app, template + ".csproj");
+        var project = Path.Combine(server, template + ".csproj");
         var uiClient = PackageVersion(root, "AspNetCore.HealthChecks.UI.Client");
         var references = $"""
               <ItemGroup>
@@ -58,7 +61,7 @@ internal static class TemplateApp
             """;
         await File.WriteAllTextAsync(project, (await File.ReadAllTextAsync(project)).Replace("</Project>", references, StringComparison.Ordinal));
 
-        await Processes.RunAsync(app, "dotnet", "publish", "-c", "Release", "-o", "out");
+        await Processes.RunAsync(server, "dotnet", "publish", "-c", "Release", "-o", Published(app));
         return app;
     }
 
