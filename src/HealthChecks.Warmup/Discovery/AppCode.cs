@@ -2,6 +2,8 @@ using System.Reflection;
 using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Mvc.Controllers;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.StaticAssets;
 
 namespace HealthChecks.Warmup.Discovery;
@@ -9,12 +11,14 @@ namespace HealthChecks.Warmup.Discovery;
 /// <summary>
 /// Tells the endpoints the app's own code serves from the framework's plumbing, by endpoint metadata
 /// and by whose code handles the request, never by path or display name. The app's own: MVC actions
-/// and Razor Pages (an <see cref="ActionDescriptor"/>), routable Razor components
-/// (<see cref="ComponentTypeMetadata"/>), and minimal APIs or request delegates whose handler is not
-/// ASP.NET Core's. Not the app's own: static assets (<see cref="StaticAssetDescriptor"/>: a page's
+/// and Razor Pages (an <see cref="ActionDescriptor"/>) and routable Razor components
+/// (<see cref="ComponentTypeMetadata"/>) whose type is not Microsoft's, and minimal APIs or request
+/// delegates whose handler is not ASP.NET Core's. Not the app's own: static assets (<see cref="StaticAssetDescriptor"/>: a page's
 /// references warm the assets its visitors load) and every endpoint that ASP.NET Core's code handles
 /// (health checks, SignalR hubs and their negotiation, Blazor's circuit, disconnect and redirect
-/// endpoints, whatever a future version adds).
+/// endpoints, whatever a future version adds), and the pages a Microsoft package ships (Identity's default
+/// UI: the pages its layout links are warmed through the links; the rest, such as the second step of a
+/// two-factor sign-in, throw when requested out of their flow).
 /// </summary>
 internal static class AppCode
 {
@@ -28,13 +32,26 @@ internal static class AppCode
         {
             return false;
         }
-        if (metadata.GetMetadata<ActionDescriptor>() is not null || metadata.GetMetadata<ComponentTypeMetadata>() is not null)
+        if (metadata.GetMetadata<ActionDescriptor>() is { } action)
         {
-            return true;
+            // A page or controller a Microsoft package ships (Identity's default UI) is that package's code.
+            return CodeOf(action) is not { } code || !IsFramework(code.Assembly);
+        }
+        if (metadata.GetMetadata<ComponentTypeMetadata>() is { } component)
+        {
+            return !IsFramework(component.Type.Assembly);
         }
         var handler = metadata.GetMetadata<MethodInfo>() ?? endpoint.RequestDelegate?.Method;
         return handler?.DeclaringType?.Assembly is { } assembly && !IsFramework(assembly);
     }
+
+    /// <summary>The type whose code an action runs: a controller, a compiled Razor Page; none for a page not compiled yet.</summary>
+    private static Type? CodeOf(ActionDescriptor action) => action switch
+    {
+        ControllerActionDescriptor controller => controller.ControllerTypeInfo,
+        CompiledPageActionDescriptor page => page.PageTypeInfo ?? page.HandlerTypeInfo,
+        _ => null,
+    };
 
     internal static bool IsFramework(Assembly assembly)
     {

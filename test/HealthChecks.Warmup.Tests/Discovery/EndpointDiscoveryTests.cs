@@ -1,9 +1,11 @@
+using System.Reflection;
 using HealthChecks.Warmup.Discovery;
 using HealthChecks.Warmup.Sample.Services;
 using HealthChecks.Warmup.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HealthChecks.Warmup.Tests.Discovery;
@@ -84,6 +86,29 @@ public sealed class EndpointDiscoveryTests
         Assert.That(site.Paths, Is.SupersetOf(s_expected).And.SupersetOf(s_named));
         Assert.That(site.Paths, Does.Not.Contain("/api/hidden").And.Not.Contain("/mvc/secret").And.Not.Contain("/health/live").And.Not.Contain("/api/post"));
         Assert.That(probe.Status, Is.EqualTo(System.Net.HttpStatusCode.OK), probe.Json);
+    }
+
+    /// <summary>
+    /// Pages, controllers and components a Microsoft package ships (Identity's default UI) are that
+    /// package's code, told by their type's assembly: the same descriptors with the app's own types are the app's.
+    /// </summary>
+    [Test]
+    public void PagesControllersAndComponents_OfMicrosoftsPackages_AreNotTheAppsOwn()
+    {
+        static RouteEndpoint Endpoint(object metadata) => new(_ => Task.CompletedTask, Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse("/x"), 0,
+            new EndpointMetadataCollection(metadata), "x");
+        var frameworkType = typeof(Microsoft.AspNetCore.Mvc.RazorPages.PageModel).GetTypeInfo();
+        var appType = typeof(MvcFixtureController).GetTypeInfo();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(AppCode.Serves(Endpoint(new Microsoft.AspNetCore.Mvc.RazorPages.CompiledPageActionDescriptor { PageTypeInfo = frameworkType, HandlerTypeInfo = frameworkType })), Is.False);
+            Assert.That(AppCode.Serves(Endpoint(new Microsoft.AspNetCore.Mvc.RazorPages.CompiledPageActionDescriptor { PageTypeInfo = appType, HandlerTypeInfo = appType })), Is.True);
+            Assert.That(AppCode.Serves(Endpoint(new Microsoft.AspNetCore.Mvc.Controllers.ControllerActionDescriptor { ControllerTypeInfo = frameworkType })), Is.False);
+            Assert.That(AppCode.Serves(Endpoint(new Microsoft.AspNetCore.Mvc.Controllers.ControllerActionDescriptor { ControllerTypeInfo = appType })), Is.True);
+            Assert.That(AppCode.Serves(Endpoint(new Microsoft.AspNetCore.Components.Endpoints.ComponentTypeMetadata(typeof(Microsoft.AspNetCore.Components.Routing.Router)))), Is.False);
+            Assert.That(AppCode.Serves(Endpoint(new Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor())), Is.True, "a page not compiled yet: whose it is is not known");
+        });
     }
 
     [Test]
