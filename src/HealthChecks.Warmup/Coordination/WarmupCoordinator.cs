@@ -272,7 +272,7 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
         foreach (var outcome in report.Outcomes)
         {
             WarmupLog.ProbeUrlOutcome(logger, outcome.Kind, outcome.Url, outcome.IsSpeculative ? outcome.Result + " (a guess from a script)" : outcome.Result,
-                (long)outcome.Duration.TotalMilliseconds, outcome.Depth, outcome.Referrer);
+                (long)outcome.Duration.TotalMilliseconds, outcome.Depth, outcome.From);
         }
     }
 

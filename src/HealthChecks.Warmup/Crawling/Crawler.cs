@@ -244,11 +244,11 @@ internal sealed partial class Crawler(string registration, SiteWarmupOptions opt
         var durationMs = (long)outcome.Duration.TotalMilliseconds;
         if (outcome.Kind == UrlKind.HealthEndpoint)
         {
-            WarmupLog.HealthEndpointReached(logger, _detail, outcome.Url, outcome.StatusCode, outcome.Referrer);
+            WarmupLog.HealthEndpointReached(logger, _detail, outcome.Url, outcome.StatusCode, outcome.From);
         }
         else if (outcome.IsSpeculative && outcome.IsMiss)
         {
-            WarmupLog.GuessMissed(logger, _detail, outcome.Url, outcome.Result, outcome.Referrer);
+            WarmupLog.GuessMissed(logger, _detail, outcome.Url, outcome.Result, outcome.From);
         }
         else if (Rules.FailureRules.IsReportedOnly(outcome, options.JudgeDiscoveredEndpoints))
         {
@@ -256,15 +256,20 @@ internal sealed partial class Crawler(string registration, SiteWarmupOptions opt
         }
         else if (outcome.IsBroken)
         {
-            WarmupLog.UrlFailed(logger, outcome.Kind, outcome.Url, outcome.StatusCode, outcome.Error ?? outcome.Failure.ToString(), outcome.Referrer);
+            WarmupLog.UrlFailed(logger, outcome.Kind, outcome.Url, outcome.StatusCode, outcome.Error ?? outcome.Failure.ToString(), outcome.From);
+        }
+        else if (outcome.Class == OutcomeClass.ClientError && outcome.IsEntry && !outcome.IsDiscovered && outcome.StatusCode != 401)
+        {
+            // An entry page must answer: its 4xx fails the warm-up (FailureRules), no broken link.
+            WarmupLog.UrlFailed(logger, outcome.Kind, outcome.Url, outcome.StatusCode, "(an entry page)", outcome.From);
         }
         else if (outcome.Class == OutcomeClass.ClientError)
         {
-            WarmupLog.UrlClientError(logger, _detail, outcome.Kind, outcome.Url, outcome.StatusCode, outcome.Referrer);
+            WarmupLog.UrlClientError(logger, _detail, outcome.Kind, outcome.Url, outcome.StatusCode, outcome.From);
         }
         else
         {
-            WarmupLog.UrlFetched(logger, _detail, outcome.Kind, outcome.Url, outcome.StatusCode, durationMs, outcome.Referrer);
+            WarmupLog.UrlFetched(logger, _detail, outcome.Kind, outcome.Url, outcome.StatusCode, durationMs, outcome.From);
         }
     }
 }

@@ -49,6 +49,15 @@ internal sealed record UrlOutcome(
     /// <summary>Anything but an answer: a 4xx, a 5xx, an exception, a time-out.</summary>
     public bool IsMiss => Class is not (OutcomeClass.Ok or OutcomeClass.Redirect);
 
+    /// <summary>
+    /// Where the URL came from, for the logs: the page, stylesheet or redirect that led here, or for a URL
+    /// the warm-up starts from, the source (<c>EntryPaths</c>, endpoint discovery, sitemap discovery).
+    /// </summary>
+    public string From => Referrer ?? (IsEntry ? "EntryPaths"
+        : IsDiscovered ? "endpoint discovery"
+        : Kind is UrlKind.RobotsTxt or UrlKind.Sitemap ? "sitemap discovery"
+        : "the warm-up");
+
     /// <summary>A short line for descriptions and logs: <c>http://h/x → 500 (from http://h/)</c>.</summary>
     public string Describe()
     {

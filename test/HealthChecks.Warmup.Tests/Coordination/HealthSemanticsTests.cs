@@ -59,6 +59,10 @@ public sealed class HealthSemanticsTests
         Assert.That(probe.Status, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
         Assert.That(probe.Description, Does.Contain($"{site.Address}").And.Contain($"→ {status}"));
         Assert.That(probe.Data.GetProperty("failures")[0].GetString(), Is.EqualTo($"{site.Address} → {status} (entry page)"));
+        // Logged as what it is: a failure, no broken link, and where the URL came from.
+        Assert.That(site.Logs.Named("UrlFailed").Select(e => e.Message),
+            Has.Some.Matches<string>(m => m.StartsWith($"Page {site.Address} failed: {status} ", StringComparison.Ordinal) && m.EndsWith("(from EntryPaths)", StringComparison.Ordinal)));
+        Assert.That(site.Logs.Named("UrlClientError"), Is.Empty);
     }
 
     [Test]
