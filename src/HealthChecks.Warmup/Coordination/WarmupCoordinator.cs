@@ -185,23 +185,34 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
             ? new HttpFetcher(app.HttpClients.CreateClient(WarmupHttpClient.Name(Name)), options, _time, ownApp: true)
             : new InProcessFetcher(app.Application, options, app.RequestDefaults, _time, User());
         var pipeline = new WarmupPipeline(Name, options, fetcher, _time, logger, app.Telemetry, app.Cultures);
-        var discoverEndpoints = options.DiscoverEndpoints ?? options.Transport == WarmupTransport.InProcess;
-        // Read for the default entry page too: whether the app maps anything at / (not its paths, unless discovering).
-        var endpoints = discoverEndpoints || options.EntryPathsDefaulted ? app.Endpoints() : null;
-        var (scope, seeds) = await pipeline.DiscoverAsync(address, app.Sources,
-            discoverEndpoints ? endpoints : endpoints is { NothingAtRoot: true } ? new AppEndpoints.Found([], [], NothingAtRoot: true) : null, stopping);
-        if (options.EntryPathsDefaulted && endpoints is { NothingAtRoot: true })
-        {
-            var endpointSeeds = seeds.Count(seed => seed.IsDiscovered || !seed.IsEntry);
-            WarmupLog.NothingAtRoot(logger, Name, seeds.Any(seed => seed.IsDiscovered && seed.Url.AbsolutePath == "/")
-                ? "/ itself, as a guess (not judged)"
-                : $"its {endpointSeeds} endpoint(s)");
-        }
+        var (scope, seeds) = await DiscoverAsync(pipeline, address, stopping);
         var (report, serverWarmup, slowest) = await pipeline.RunAsync(attempt, scope, seeds, progress, app.Server, stopping);
         var judged = Judge(report, address) with { ServerWarmup = serverWarmup, Steps = steps, FailedStep = null, Slowest = [] };
         WarmupTelemetry.EndAttempt(span, report, judged.Failures);
         app.Telemetry.RecordWarmup(Name, report.Duration, judged.State == WarmupState.Succeeded);
         return (judged, slowest.Count == 0 ? null : token => pipeline.MeasureSlowestAsync(slowest, token));
+    }
+
+    /// <summary>
+    /// The attempt's scope and seeds. The app's endpoints are read to discover them, and for the default
+    /// entry page: where the app maps nothing at <c>/</c> (a web API), <c>/</c> is no entry page.
+    /// </summary>
+    private async Task<(SiteScope Scope, List<CrawlRequest> Seeds)> DiscoverAsync(WarmupPipeline pipeline, SiteAddress address, CancellationToken stopping)
+    {
+        var discoverEndpoints = options.DiscoverEndpoints ?? options.Transport == WarmupTransport.InProcess;
+        var endpoints = discoverEndpoints || options.EntryPathsDefaulted ? app.Endpoints() : null;
+        var nothingAtRoot = options.EntryPathsDefaulted && endpoints is { NothingAtRoot: true };
+        var (scope, seeds) = await pipeline.DiscoverAsync(address, app.Sources,
+            discoverEndpoints ? endpoints : nothingAtRoot ? new AppEndpoints.Found([], [], NothingAtRoot: true) : null, stopping);
+        if (nothingAtRoot && seeds.Any(seed => seed.IsDiscovered && seed.Url.AbsolutePath == "/"))
+        {
+            WarmupLog.NothingToStartFrom(logger, Name);
+        }
+        else if (nothingAtRoot)
+        {
+            WarmupLog.NothingAtRoot(logger, Name, seeds.Count(seed => seed.IsDiscovered || !seed.IsEntry));
+        }
+        return (scope, seeds);
     }
 
     /// <summary>The user in-process requests carry in this attempt, made from a service scope of its own.</summary>

@@ -75,8 +75,11 @@ internal static partial class WarmupLog
     [LoggerMessage(29, LogLevel.Warning, "Site warm-up {Registration} could not measure its slowest pages; the warm-up succeeded all the same", EventName = "SlowestNotMeasured")]
     public static partial void SlowestNotMeasured(ILogger logger, string registration, Exception exception);
 
-    [LoggerMessage(30, LogLevel.Information, "Site warm-up {Registration}: the app maps nothing at /, the default entry page, so no entry page is judged and the warm-up starts from {Start}; name the pages to warm and judge in EntryPaths", EventName = "NothingAtRoot")]
-    public static partial void NothingAtRoot(ILogger logger, string registration, string start);
+    [LoggerMessage(30, LogLevel.Information, "Site warm-up {Registration}: the app maps nothing at /, the default entry page, so no entry page is judged and the warm-up starts from its {Count} endpoint(s); name the pages to warm and judge in EntryPaths", EventName = "NothingAtRoot")]
+    public static partial void NothingAtRoot(ILogger logger, string registration, int count);
+
+    [LoggerMessage(31, LogLevel.Warning, "Site warm-up {Registration}: the app maps nothing at /, the default entry page, and the warm-up has nothing else to start from; / is requested as a guess, not judged. Name the pages to warm in EntryPaths, or turn DiscoverEndpoints on to warm the app's endpoints", EventName = "NothingToStartFrom")]
+    public static partial void NothingToStartFrom(ILogger logger, string registration);
 
     [LoggerMessage(28, LogLevel.Information, "Site warm-up {Registration} bought {Page}: {ColdMs} ms cold, {WarmMs} ms warm", EventName = "PageTimed")]
     public static partial void PageTimed(ILogger logger, string registration, string page, long coldMs, long warmMs);
