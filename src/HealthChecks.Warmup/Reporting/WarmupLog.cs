@@ -48,7 +48,7 @@ internal static partial class WarmupLog
     [LoggerMessage(15, LogLevel.Warning, "Could not read the links of {Url}; its answer is recorded, its links are not followed", EventName = "UrlExtractionFailed")]
     public static partial void ExtractionFailed(ILogger logger, string url, Exception exception);
 
-    [LoggerMessage(16, LogLevel.Warning, "Discovered endpoint {Url} answered {Result}; reported, not judged: mark it WithWarmup() or set JudgeDiscoveredEndpoints to make it count, or ExcludeFromWarmup() to skip it", EventName = "DiscoveredEndpointFailed")]
+    [LoggerMessage(16, LogLevel.Warning, "Discovered endpoint {Url} answered {Result}; reported, not judged: mark it WithWarmup() or set JudgeDiscoveredEndpoints to make it count, or ExcludeFromWarmup() ([ExcludeFromWarmup] on a page, a controller or a component) to skip it", EventName = "DiscoveredEndpointFailed")]
     public static partial void DiscoveredEndpointFailed(ILogger logger, string url, string result);
 
     [LoggerMessage(EventId = 17, Message = "{Url} is a health endpoint of this app (answered {Status}); not judged (from {Referrer})", EventName = "HealthEndpointReached")]
