@@ -25,7 +25,7 @@ internal static partial class HtmlLinkExtractor
 
         private const string MarkerStart = "<!--Blazor:";
 
-        // A marker's type comes first in its JSON; the bound keeps a page without an end from being read to its end for each.
+        // A marker's type comes first in its JSON: only the start of each marker is read, never its (long) state.
         private const int MarkerTypeWithin = 64;
 
         /// <summary>The Blazor script <paramref name="src"/> names (fingerprinted or not), or <see langword="null"/>.</summary>
