@@ -6,7 +6,7 @@ using HealthChecks.Warmup.Benchmarks.Site;
 namespace HealthChecks.Warmup.Benchmarks;
 
 // dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- side-by-side [--site generated|rendered] [--pages 2000] [--load-pages 20000] [--ready-to-run] [--runtime-settings] [--rounds 3] [--scaling]
-// dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- first-visit [--templates webapp,mvc,blazor] [--runs 3]
+// dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- first-visit [--templates webapp,mvc,blazor,blazor-wasm,blazor-auto] [--runs 3]
 // dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- micro [BenchmarkDotNet arguments]
 // dotnet run -c Release --project test/HealthChecks.Warmup.Benchmarks -- serve --pages 2000 --port 5000 --mode WarmProcess --runs 20
 // (serve is what side-by-side starts in a process of its own for every system.)

@@ -182,7 +182,7 @@ internal sealed partial class FirstVisitRunner(TextWriter output)
         var timings = new ConcurrentQueue<(string Path, double Ms)>();
         var log = new ConcurrentQueue<string>();
         var requested = new ConcurrentQueue<string>();
-        var start = new ProcessStartInfo("dotnet", [template + ".dll", "--urls", $"http://127.0.0.1:{port}"])
+        var start = new ProcessStartInfo("dotnet", [Spec(template).Template + ".dll", "--urls", $"http://127.0.0.1:{port}"])
         {
             // In the publish folder, its content root: from the project folder, precompressed assets are empty 200s.
             WorkingDirectory = Path.Combine(app, "out"),
@@ -360,18 +360,32 @@ internal sealed partial class FirstVisitRunner(TextWriter output)
         throw new TimeoutException($"not ready within 120 s:\n{string.Join('\n', log)}");
     }
 
-    private static async Task<string> CreateAppAsync(string template, string work)
+    /// <summary>
+    /// A template as <c>--templates</c> names it: the SDK's short name, or a variant of it with its options
+    /// (<c>blazor-wasm</c>: <c>blazor --interactivity WebAssembly</c>; <c>blazor-auto</c>: <c>--interactivity Auto</c>).
+    /// </summary>
+    private static (string Template, string[] Options) Spec(string name) => name switch
+    {
+        "blazor-wasm" => ("blazor", ["--interactivity", "WebAssembly"]),
+        "blazor-auto" => ("blazor", ["--interactivity", "Auto"]),
+        _ => (name, []),
+    };
+
+    private static async Task<string> CreateAppAsync(string name, string work)
     {
         var root = Repository.Root;
-        var app = Path.Combine(work, template);
-        await RunAsync(work, "dotnet", "new", template, "-o", app, "--name", template);
-        var program = Path.Combine(app, "Program.cs");
+        var (template, options) = Spec(name);
+        var app = Path.Combine(work, name);
+        await RunAsync(work, "dotnet", ["new", template, "-o", app, "--name", template, .. options]);
+        // With WebAssembly interactivity the app is two projects: the server's has a folder of its own.
+        var server = File.Exists(Path.Combine(app, "Program.cs")) ? app : Path.Combine(app, template);
+        var program = Path.Combine(server, "Program.cs");
         var code = await File.ReadAllTextAsync(program);
         code = code.Replace("var app = builder.Build();", Grow, StringComparison.Ordinal).Replace("app.Run();", MapReadiness + "\napp.Run();", StringComparison.Ordinal);
         await File.WriteAllTextAsync(program, code);
         var props = await File.ReadAllTextAsync(Path.Combine(root, "Directory.Packages.props"));
         var uiClient = Regex.Match(props, "<PackageVersion Include=\"AspNetCore.HealthChecks.UI.Client\" Version=\"([^\"]+)\"").Groups[1].Value;
-        var project = Path.Combine(app, template + ".csproj");
+        var project = Path.Combine(server, template + ".csproj");
         await File.WriteAllTextAsync(project, (await File.ReadAllTextAsync(project)).Replace("</Project>", $"""
               <ItemGroup>
                 <ProjectReference Include="{Repository.Project("src", "HealthChecks.Warmup")}" />
@@ -379,7 +393,7 @@ internal sealed partial class FirstVisitRunner(TextWriter output)
               </ItemGroup>
             </Project>
             """, StringComparison.Ordinal));
-        await RunAsync(app, "dotnet", "publish", "-c", "Release", "-o", "out");
+        await RunAsync(server, "dotnet", "publish", "-c", "Release", "-o", Path.Combine(app, "out"));
         return app;
     }
 
