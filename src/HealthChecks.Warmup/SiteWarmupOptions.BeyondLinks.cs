@@ -37,7 +37,7 @@ public sealed partial class SiteWarmupOptions
     public WarmupSteps Steps { get; } = new();
 
     /// <summary>The longest one warm-up step may run; past it, it fails the attempt. Default: 1 minute. Range: 100 ms–1 hour.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00")]
+    [DurationRange("00:00:00.1", "01:00:00")]
     public TimeSpan StepTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>

@@ -95,14 +95,14 @@ public sealed partial class SiteWarmupOptions
     /// kind, and the attempt's later refusals are not waited for (the next attempt tries again). No
     /// pause is longer than this. Default: 2 minutes. Range: 0 (never wait) – 1 hour.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    [DurationRange("00:00:00", "01:00:00")]
     public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
     /// Over HTTP, the median wait before the first retry of a request; it doubles with each retry.
     /// Default: 500 ms. Range: 10 ms–1 minute.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.01", "00:01:00")]
+    [DurationRange("00:00:00.01", "00:01:00")]
     public TimeSpan RequestRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
@@ -232,7 +232,7 @@ public sealed partial class SiteWarmupOptions
     /// limit of each attempt and, separately, of reading the body. Default: 30 seconds.
     /// Range: 100 ms–1 hour.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00")]
+    [DurationRange("00:00:00.1", "01:00:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -240,7 +240,7 @@ public sealed partial class SiteWarmupOptions
     /// is judged on what it fetched (reaching it is not a failure by itself). Default: 5 minutes.
     /// Range: 1 second–1 day.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [DurationRange("00:00:01", "1.00:00:00")]
     public TimeSpan Deadline { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
@@ -248,19 +248,19 @@ public sealed partial class SiteWarmupOptions
     /// plus up to 25 % jitter, up to <see cref="MaxRetryDelay"/>. Probes never start an attempt.
     /// Default: 10 seconds. Range: 100 ms–1 day.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.1", "1.00:00:00")]
+    [DurationRange("00:00:00.1", "1.00:00:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// The longest wait between two attempts. Default: 5 minutes. Range: at least
     /// <see cref="RetryDelay"/>, at most 1 day.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.1", "1.00:00:00")]
+    [DurationRange("00:00:00.1", "1.00:00:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// How often progress is logged while a warm-up runs. Default: 2 seconds. Range: 100 ms–1 hour.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00")]
+    [DurationRange("00:00:00.1", "01:00:00")]
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HealthChecks.Warmup;
@@ -47,12 +48,12 @@ public sealed class WarmupSteps : IReadOnlyList<WarmupStep>
     }
 
     /// <summary>Adds a <typeparamref name="TStep"/>, created from the app's services in a scope of its own, named after its type.</summary>
-    public WarmupSteps Add<TStep>()
+    public WarmupSteps Add<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStep>()
         where TStep : class, IWarmupStep => Add<TStep>(typeof(TStep).Name);
 
     /// <summary>Adds a <typeparamref name="TStep"/>, created from the app's services in a scope of its own.</summary>
     /// <param name="name">Its name, unique among the steps.</param>
-    public WarmupSteps Add<TStep>(string name)
+    public WarmupSteps Add<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStep>(string name)
         where TStep : class, IWarmupStep =>
         Add(name, (services, cancellationToken) => ActivatorUtilities.GetServiceOrCreateInstance<TStep>(services).WarmAsync(cancellationToken));
 

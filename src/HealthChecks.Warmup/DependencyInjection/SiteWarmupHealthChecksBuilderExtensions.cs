@@ -62,6 +62,8 @@ public static class SiteWarmupHealthChecksBuilderExtensions
         services.Configure<WarmupRegistrations>(registrations => registrations.Names.Add(name));
         HealthChecks.Warmup.Fetching.Http.WarmupHttpClient.Add(services, name);
 
+        // Bound by the configuration binding source generator (the project enables it): no reflection, so
+        // trimmed and Native AOT apps bind every option.
         var options = services.AddOptions<SiteWarmupOptions>(name).BindConfiguration(SiteWarmupOptions.SectionFor(name));
         if (configure is not null)
         {

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
 using System.Reflection;
 using HealthChecks.Warmup;
 using Microsoft.Extensions.Options;
@@ -12,10 +11,7 @@ internal sealed class SiteWarmupOptionsValidator : IValidateOptions<SiteWarmupOp
     /// <summary>Every option with a range, and its limits as values of the option's type.</summary>
     private static readonly (PropertyInfo Property, IComparable Min, IComparable Max)[] s_ranges =
     [
-        .. typeof(SiteWarmupOptions).GetProperties()
-            .Select(property => (Property: property, Range: property.GetCustomAttribute<RangeAttribute>()))
-            .Where(ranged => ranged.Range is not null)
-            .Select(ranged => (ranged.Property, Limit(ranged.Range!, ranged.Range!.Minimum), Limit(ranged.Range!, ranged.Range!.Maximum))),
+        .. typeof(SiteWarmupOptions).GetProperties().SelectMany(Limits),
     ];
 
     public ValidateOptionsResult Validate(string? name, SiteWarmupOptions options)
@@ -103,7 +99,7 @@ internal sealed class SiteWarmupOptionsValidator : IValidateOptions<SiteWarmupOp
         || header.Value is null || header.Value.Any(c => c is '\r' or '\n');
 
     /// <summary>
-    /// The numbers and durations, each within the <see cref="RangeAttribute"/> written on its option (and
+    /// The numbers and durations, each within the <see cref="RangeAttribute"/> or <see cref="DurationRangeAttribute"/> written on its option (and
     /// nowhere else); <see cref="SiteWarmupOptions.MaxRetryDelay"/> also at least <see cref="SiteWarmupOptions.RetryDelay"/>.
     /// </summary>
     private static void ValidateRanges(SiteWarmupOptions options, Errors errors)
@@ -121,9 +117,17 @@ internal sealed class SiteWarmupOptionsValidator : IValidateOptions<SiteWarmupOp
         }
     }
 
-    private static IComparable Limit(RangeAttribute range, object limit) => range.OperandType == typeof(TimeSpan)
-        ? TimeSpan.Parse((string)limit, CultureInfo.InvariantCulture)
-        : (IComparable)limit;
+    private static IEnumerable<(PropertyInfo Property, IComparable Min, IComparable Max)> Limits(PropertyInfo property)
+    {
+        if (property.GetCustomAttribute<RangeAttribute>() is { } range)
+        {
+            yield return (property, (IComparable)range.Minimum, (IComparable)range.Maximum);
+        }
+        if (property.GetCustomAttribute<DurationRangeAttribute>() is { } duration)
+        {
+            yield return (property, duration.Minimum, duration.Maximum);
+        }
+    }
 
     /// <summary>The errors found, each naming its configuration key under the registration's section.</summary>
     private sealed class Errors(string section)

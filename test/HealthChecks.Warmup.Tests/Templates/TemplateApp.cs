@@ -12,7 +12,7 @@ namespace HealthChecks.Warmup.Tests.Templates;
 internal static class TemplateApp
 {
     internal const string AddWarmup = "builder.Services.AddHealthChecks().AddSiteWarmup();";
-    private const string MapReadiness = "app.MapHealthChecks(\"/health/ready\", new() { ResponseWriter = HealthChecks.UI.Client.UIResponseWriter.WriteHealthCheckUIResponse });";
+    internal const string MapReadiness = "app.MapHealthChecks(\"/health/ready\", new() { ResponseWriter = HealthChecks.UI.Client.UIResponseWriter.WriteHealthCheckUIResponse });";
 
     /// <summary>
     /// Where a published app runs, as in a container or on a server: in its publish folder, which is its
@@ -21,6 +21,9 @@ internal static class TemplateApp
     /// is then an empty 200.
     /// </summary>
     public static string Published(string app) => Path.Combine(app, "out");
+
+    /// <summary>What <c>dotnet publish</c> printed, warnings among it.</summary>
+    public static string PublishLog(string app) => Path.Combine(app, "publish.log");
 
     /// <param name="template">The template's short name.</param>
     /// <param name="work">The temporary folder the app is made in.</param>
@@ -38,7 +41,10 @@ internal static class TemplateApp
 
         var program = Path.Combine(server, "Program.cs");
         var code = await File.ReadAllTextAsync(program);
-        const string createBuilder = "var builder = WebApplication.CreateBuilder(args);";
+        // The Native AOT template (webapiaot) starts from the slim builder.
+        var createBuilder = code.Contains("WebApplication.CreateSlimBuilder(args);", StringComparison.Ordinal)
+            ? "var builder = WebApplication.CreateSlimBuilder(args);"
+            : "var builder = WebApplication.CreateBuilder(args);";
         Assert.That(code, Does.Contain(createBuilder).And.Contain("app.Run();"), $"the {template} template's Program.cs changed shape");
         code = code.Replace(createBuilder, createBuilder + "\n" + AddWarmup, StringComparison.Ordinal)
             .Replace("app.Run();", MapReadiness + "\napp.Run();", StringComparison.Ordinal);
@@ -61,7 +67,8 @@ internal static class TemplateApp
             """;
         await File.WriteAllTextAsync(project, (await File.ReadAllTextAsync(project)).Replace("</Project>", references, StringComparison.Ordinal));
 
-        await Processes.RunAsync(server, "dotnet", "publish", "-c", "Release", "-o", Published(app));
+        var log = await Processes.RunAsync(server, "dotnet", "publish", "-c", "Release", "-o", Published(app));
+        await File.WriteAllTextAsync(PublishLog(app), log);
         return app;
     }
 
