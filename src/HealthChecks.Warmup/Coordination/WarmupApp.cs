@@ -67,4 +67,7 @@ internal sealed class WarmupApp(
 
     /// <summary>The app's endpoints, read when an attempt starts (routing builds them with the pipeline).</summary>
     public AppEndpoints.Found Endpoints() => AppEndpoints.Read(endpoints, environment?.WebRootFileProvider);
+
+    /// <summary>The app's health-check endpoints, read when an attempt starts.</summary>
+    public List<HealthEndpoints.Endpoint> HealthEndpoints() => Discovery.HealthEndpoints.Read(endpoints);
 }

@@ -27,6 +27,8 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
     private int _attempt;
     private int _verboseLoggedAttempt;
     private bool _originChecked;
+    // Whether probes reach the health checks, asked once beside the first crawl.
+    private Task _probeReach = Task.CompletedTask;
 
     public string Name { get; } = name;
 
@@ -121,6 +123,7 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
         // Published only now: once a probe sees the latch, the crawl (its frontier, its per-URL
         // outcomes) is already unreachable.
         Publish(judged);
+        await _probeReach;
         if (judged.State == WarmupState.Succeeded && measureSlowest is not null)
         {
             await MeasureSlowestAsync(measureSlowest, stopping);
@@ -166,6 +169,11 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
             if (address.Source != SiteAddressSource.BaseAddress && address.CachesByHost)
             {
                 WarmupLog.PublicOriginNotSet(logger, Name, address.Origin, SiteWarmupOptions.SectionFor(Name) + ":BaseAddress");
+            }
+            if (app.Application.Pipeline is not null)
+            {
+                // Beside the crawl, awaited once the verdict is published: a probe's answer is no verdict on the site.
+                _probeReach = ProbeReach.CheckAsync(Name, new InProcessFetcher(app.Application, options, app.RequestDefaults, _time), app.HealthEndpoints(), address, logger, stopping);
             }
         }
         using var span = WarmupTelemetry.StartAttempt(Name, attempt, address.Origin);

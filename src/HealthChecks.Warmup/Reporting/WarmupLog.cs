@@ -81,6 +81,9 @@ internal static partial class WarmupLog
     [LoggerMessage(31, LogLevel.Warning, "Site warm-up {Registration}: the app maps nothing at /, the default entry page, and the warm-up has nothing else to start from; / is requested as a guess, not judged. Name the pages to warm in EntryPaths, or turn DiscoverEndpoints on to warm the app's endpoints", EventName = "NothingToStartFrom")]
     public static partial void NothingToStartFrom(ILogger logger, string registration);
 
+    [LoggerMessage(32, LogLevel.Warning, "Site warm-up {Registration}: a probe of {Url} is answered {Status}{Location}, not by the health checks: {Consequence}", EventName = "ProbeBlocked")]
+    public static partial void ProbeBlocked(ILogger logger, string registration, Uri url, int status, string location, string consequence);
+
     [LoggerMessage(28, LogLevel.Information, "Site warm-up {Registration} bought {Page}: {ColdMs} ms cold, {WarmMs} ms warm", EventName = "PageTimed")]
     public static partial void PageTimed(ILogger logger, string registration, string page, long coldMs, long warmMs);
 

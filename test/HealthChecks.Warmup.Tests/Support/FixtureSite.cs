@@ -79,8 +79,12 @@ internal sealed class FixtureSite : IAsyncDisposable
         return this;
     }
 
-    /// <summary>The requests the warm-up made (not the test's probes).</summary>
-    public IEnumerable<SeenRequest> WarmupRequests => Requests.Where(r => r.UserAgent?.StartsWith("HealthChecks.Warmup/", StringComparison.Ordinal) == true);
+    /// <summary>The requests the warm-up made (not the test's probes, nor its check that probes reach the health checks).</summary>
+    public IEnumerable<SeenRequest> WarmupRequests => Requests.Where(r => r.UserAgent?.StartsWith("HealthChecks.Warmup/", StringComparison.Ordinal) == true
+        && r.UserAgent != HealthChecks.Warmup.Coordination.ProbeReach.UserAgent);
+
+    /// <summary>The warm-up's check that probes reach the health checks (not the crawl's requests).</summary>
+    public IEnumerable<SeenRequest> ProbeChecks => Requests.Where(r => r.UserAgent == HealthChecks.Warmup.Coordination.ProbeReach.UserAgent);
 
     /// <summary>How many times the warm-up requested <paramref name="pathAndQuery"/>.</summary>
     public int CountOf(string pathAndQuery) => WarmupRequests.Count(r => r.PathAndQuery == pathAndQuery);

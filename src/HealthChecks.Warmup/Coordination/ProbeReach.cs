@@ -1,0 +1,67 @@
+using HealthChecks.Warmup.Discovery;
+using HealthChecks.Warmup.Fetching;
+using HealthChecks.Warmup.Model;
+using HealthChecks.Warmup.Reporting;
+using Microsoft.Extensions.Logging;
+
+namespace HealthChecks.Warmup.Coordination;
+
+/// <summary>
+/// Whether a probe reaches the app's health checks: each health endpoint is asked for once in-process,
+/// as a probe asks — at the bound address, with no user and no cookie. An answer that stands in front of
+/// the checks is a warning, since the verdict the warm-up keeps is then never what the probe sees: a
+/// redirect to a sign-in page (a fallback authorization policy covers the endpoint) counts as ready to
+/// Kubernetes, which treats any 2xx or 3xx as success, so cold instances take traffic; a 401 or 403, or host
+/// filtering's 400, keeps them unready for good. Any other answer, a 404 among them (the probe's address
+/// may not be the one the endpoint's host names), is not held against the app.
+/// </summary>
+internal static class ProbeReach
+{
+    /// <summary>How the request names itself in the app's logs: not the crawl's.</summary>
+    internal const string UserAgent = "HealthChecks.Warmup/1.0 (probe check)";
+
+    private static readonly RequestVariant s_probe = new("probe", [new("User-Agent", UserAgent), new("Accept", "*/*")]);
+
+    public static async Task CheckAsync(string registration, IFetcher fetcher, IReadOnlyList<HealthEndpoints.Endpoint> endpoints, SiteAddress address,
+        ILogger logger, CancellationToken cancellationToken)
+    {
+        foreach (var endpoint in endpoints)
+        {
+            if (HealthEndpoints.ProbeUrl(endpoint, address.BoundOrigins, address.Origin) is not { } url)
+            {
+                continue;
+            }
+            var answer = await fetcher.FetchAsync(new CrawlRequest(url, UrlKind.Page, Depth: 0, Referrer: null, IsEntry: false, RedirectHops: 0, Variant: s_probe), cancellationToken);
+            if (Blocked(answer, url, address.HostFiltering) is { } consequence)
+            {
+                WarmupLog.ProbeBlocked(logger, registration, url, answer.StatusCode ?? 0, answer.Location is { } location ? $" (Location: {location})" : "", consequence);
+            }
+        }
+    }
+
+    /// <summary>What a probe's <paramref name="answer"/> costs when it is not the health checks' own; <see langword="null"/> when it is, or may be.</summary>
+    internal static string? Blocked(FetchResult answer, Uri url, bool hostFiltering)
+    {
+        if (answer.ReachedHealthCheck || answer.Failure != FetchFailure.None || answer.StatusCode is not { } status)
+        {
+            return null;
+        }
+        if (status is >= 300 and < 400 && answer.Location is { } location && !SamePath(url, location))
+        {
+            return "Kubernetes counts a redirect as ready, so instances take traffic while cold. Let probes through: MapHealthChecks(...).AllowAnonymous() (a fallback authorization policy covers every endpoint without it)";
+        }
+        if (status is 401 or 403)
+        {
+            return "probes fail, so instances are never ready. Let probes through: MapHealthChecks(...).AllowAnonymous()";
+        }
+        if (status == 400 && hostFiltering)
+        {
+            return "host filtering refuses a probe that sends the instance's address as its Host, so instances are never ready. Name that address in AllowedHosts, or send the site's host with the probe (Kubernetes: httpGet.httpHeaders)";
+        }
+        return null;
+    }
+
+    /// <summary>A redirect to the same path (to https, to another host) that a probe follows to the checks.</summary>
+    private static bool SamePath(Uri url, string location) =>
+        Uri.TryCreate(url, location, out var target) && string.Equals(target.AbsolutePath, url.AbsolutePath, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,138 @@
+using HealthChecks.Warmup.Discovery;
+using HealthChecks.Warmup.Tests.Support;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace HealthChecks.Warmup.Tests.Coordination;
+
+/// <summary>
+/// A probe must reach the health checks, or the verdict the warm-up keeps is not what it sees: the
+/// warm-up asks each health endpoint once, as a probe does, and says when something stands in front.
+/// A sign-in redirect is the dangerous one (Kubernetes counts a 3xx as ready: cold instances take traffic).
+/// </summary>
+[TestFixture]
+public sealed class ProbeReachTests
+{
+    [Test]
+    public async Task AFallbackAuthorizationPolicy_RedirectsProbesToSignIn_AndTheWarmupSaysSo()
+    {
+        await using var site = await new FixtureSite()
+            .Html("/", "<p>home</p>")
+            .WithServices(services =>
+            {
+                services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o => o.LoginPath = "/login");
+                services.AddAuthorization(o => o.FallbackPolicy = o.DefaultPolicy);
+            })
+            .WithMiddleware(app =>
+            {
+                app.UseAuthentication();
+                app.UseAuthorization();
+                app.MapGet("/login", () => "sign in").AllowAnonymous();
+            })
+            .StartAsync();
+
+        await site.WaitUntilFinishedAsync();
+
+        var blocked = site.Logs.Named("ProbeBlocked").Single();
+        Assert.That(blocked.Level, Is.EqualTo(LogLevel.Warning));
+        Assert.That(blocked.Message, Does.Contain($"{site.Address}health/ready is answered 302 (Location: {site.Address}login?ReturnUrl=%2Fhealth%2Fready)")
+            .And.Contain("Kubernetes counts a redirect as ready").And.Contain("AllowAnonymous()"));
+        Assert.That(site.ProbeChecks.Select(r => r.PathAndQuery), Is.EqualTo(new[] { "/health/ready" }), "asked once");
+    }
+
+    [Test]
+    public async Task ABearerTokenFallback_FailsProbesWith401_AndTheWarmupSaysSo()
+    {
+        await using var site = await new FixtureSite()
+            .Html("/", "<p>home</p>")
+            .WithServices(services =>
+            {
+                services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme).AddBearerToken();
+                services.AddAuthorization(o => o.FallbackPolicy = o.DefaultPolicy);
+            })
+            .WithMiddleware(app =>
+            {
+                app.UseAuthentication();
+                app.UseAuthorization();
+            })
+            .StartAsync();
+
+        await site.WaitUntilFinishedAsync();
+
+        Assert.That(site.Logs.Named("ProbeBlocked").Single().Message, Does.Contain("is answered 401, not by the health checks: probes fail, so instances are never ready"));
+    }
+
+    [Test]
+    public async Task HostFiltering_RefusesProbesThatSendTheInstancesAddress_AndTheWarmupSaysSo()
+    {
+        await using var site = await new FixtureSite { Configure = o => o.BaseAddress = new Uri("http://www.example.test/") }
+            .Html("/", "<p>home</p>")
+            .WithServices(services => services.Configure<HostFilteringOptions>(o => o.AllowedHosts = ["www.example.test"]))
+            .WithMiddleware(app => app.UseHostFiltering())
+            .StartAsync();
+
+        var probe = await site.WaitUntilFinishedAsync();
+
+        Assert.That(probe.Status, Is.EqualTo(System.Net.HttpStatusCode.BadRequest), "the test's own probe, sent to the bound address, is refused as well");
+        Assert.That(site.Logs.Named("ProbeBlocked").Single().Message, Does.Contain("is answered 400").And.Contain("AllowedHosts").And.Contain("httpHeaders"));
+    }
+
+    [Test]
+    public async Task AProbeThatReachesTheChecks_IsNotMentioned()
+    {
+        await using var site = await new FixtureSite().Html("/", "<p>home</p>").StartAsync();
+
+        await site.WaitUntilFinishedAsync();
+
+        Assert.That(site.ProbeChecks.Select(r => r.PathAndQuery), Is.EqualTo(new[] { "/health/ready" }));
+        Assert.That(site.Logs.Named("ProbeBlocked"), Is.Empty);
+        Assert.That(site.Paths, Does.Not.Contain("/health/ready"), "not one of the crawl's requests");
+    }
+
+    [Test]
+    public async Task AHealthEndpointWithoutTheWarmupsCheck_AndOneAllowedAnonymously_AreNotMentioned()
+    {
+        await using var site = await new FixtureSite()
+            .WithServices(services =>
+            {
+                services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
+                services.AddAuthorization(o => o.FallbackPolicy = o.DefaultPolicy);
+            })
+            .WithMiddleware(app =>
+            {
+                app.UseAuthentication();
+                app.UseAuthorization();
+                // Liveness: no checks at all, so the warm-up's is never asked.
+                app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+                app.MapHealthChecks("/healthz").AllowAnonymous();
+                app.MapGet("/", () => Results.Content("<p>home</p>", "text/html")).AllowAnonymous();
+            })
+            .StartAsync();
+
+        await site.WaitUntilFinishedAsync();
+
+        Assert.That(site.ProbeChecks.Select(r => r.PathAndQuery), Is.EquivalentTo(new[] { "/health/live", "/healthz", "/health/ready" }));
+        // The fixture's own /health/ready is under the fallback policy: that one, and only that one.
+        Assert.That(site.Logs.Named("ProbeBlocked").Select(e => e.Message), Has.Exactly(1).Items.And.All.Contains("/health/ready is answered 302"));
+    }
+
+    [TestCase(null, "http://127.0.0.1:8080/health/ready")]
+    [TestCase("*:8081", "http://127.0.0.1:8081/health/ready")]
+    [TestCase("health.internal", "http://health.internal:8080/health/ready")]
+    [TestCase("health.internal:9000", "http://health.internal:9000/health/ready")]
+    [TestCase("*.example.test", null)]
+    public void AProbeGoesToTheBoundAddress_TheHostRequireHostNames(string? host, string? expected)
+    {
+        var bound = new[] { new Uri("http://127.0.0.1:8080/"), new Uri("http://127.0.0.1:8081/") };
+
+        var url = HealthEndpoints.ProbeUrl(new HealthEndpoints.Endpoint("/health/ready", host), bound, new Uri("https://www.example.test/"));
+
+        Assert.That(url?.AbsoluteUri, Is.EqualTo(expected));
+    }
+}
