@@ -36,8 +36,9 @@ internal static class WarmupHealthResult
         if (snapshot.State == WarmupState.Warming)
         {
             var progress = snapshot.Progress!;
-            var description = progress.Step is { } step
-                ? $"Warming: step \"{step}\" runs."
+            var description = progress.Step is { } step ? $"Warming: step \"{step}\" runs."
+                // Before the first URL is admitted (robots.txt is read first): no "0/0" for a dashboard to show.
+                : progress.Admitted == 0 ? "Warming: starting."
                 : string.Create(CultureInfo.InvariantCulture, $"Warming: {progress.Done}/{progress.Admitted} URLs.");
             if (snapshot.Attempt > 1 && lastFailure is not null)
             {
