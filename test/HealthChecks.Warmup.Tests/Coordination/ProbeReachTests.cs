@@ -22,19 +22,10 @@ public sealed class ProbeReachTests
     [Test]
     public async Task AFallbackAuthorizationPolicy_RedirectsProbesToSignIn_AndTheWarmupSaysSo()
     {
-        await using var site = await new FixtureSite()
+        await using var site = await BehindAFallbackPolicy(
+                services => services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o => o.LoginPath = "/login"),
+                app => app.MapGet("/login", () => "sign in").AllowAnonymous())
             .Html("/", "<p>home</p>")
-            .WithServices(services =>
-            {
-                services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o => o.LoginPath = "/login");
-                services.AddAuthorization(o => o.FallbackPolicy = o.DefaultPolicy);
-            })
-            .WithMiddleware(app =>
-            {
-                app.UseAuthentication();
-                app.UseAuthorization();
-                app.MapGet("/login", () => "sign in").AllowAnonymous();
-            })
             .StartAsync();
 
         await site.WaitUntilFinishedAsync();
@@ -49,18 +40,8 @@ public sealed class ProbeReachTests
     [Test]
     public async Task ABearerTokenFallback_FailsProbesWith401_AndTheWarmupSaysSo()
     {
-        await using var site = await new FixtureSite()
+        await using var site = await BehindAFallbackPolicy(services => services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme).AddBearerToken())
             .Html("/", "<p>home</p>")
-            .WithServices(services =>
-            {
-                services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme).AddBearerToken();
-                services.AddAuthorization(o => o.FallbackPolicy = o.DefaultPolicy);
-            })
-            .WithMiddleware(app =>
-            {
-                app.UseAuthentication();
-                app.UseAuthorization();
-            })
             .StartAsync();
 
         await site.WaitUntilFinishedAsync();
@@ -98,21 +79,15 @@ public sealed class ProbeReachTests
     [Test]
     public async Task AHealthEndpointWithoutTheWarmupsCheck_AndOneAllowedAnonymously_AreNotMentioned()
     {
-        await using var site = await new FixtureSite()
-            .WithServices(services =>
-            {
-                services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
-                services.AddAuthorization(o => o.FallbackPolicy = o.DefaultPolicy);
-            })
-            .WithMiddleware(app =>
-            {
-                app.UseAuthentication();
-                app.UseAuthorization();
-                // Liveness: no checks at all, so the warm-up's is never asked.
-                app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-                app.MapHealthChecks("/healthz").AllowAnonymous();
-                app.MapGet("/", () => Results.Content("<p>home</p>", "text/html")).AllowAnonymous();
-            })
+        await using var site = await BehindAFallbackPolicy(
+                services => services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(),
+                app =>
+                {
+                    // Liveness: no checks at all, so the warm-up's is never asked.
+                    app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+                    app.MapHealthChecks("/healthz").AllowAnonymous();
+                    app.MapGet("/", () => Results.Content("<p>home</p>", "text/html")).AllowAnonymous();
+                })
             .StartAsync();
 
         await site.WaitUntilFinishedAsync();
@@ -121,6 +96,20 @@ public sealed class ProbeReachTests
         // The fixture's own /health/ready is under the fallback policy: that one, and only that one.
         Assert.That(site.Logs.Named("ProbeBlocked").Select(e => e.Message), Has.Exactly(1).Items.And.All.Contains("/health/ready is answered 302"));
     }
+
+    /// <summary>The fixture under authentication (<paramref name="scheme"/>) and a fallback policy that requires a signed-in user everywhere.</summary>
+    private static FixtureSite BehindAFallbackPolicy(Action<IServiceCollection> scheme, Action<WebApplication>? endpoints = null) => new FixtureSite()
+        .WithServices(services =>
+        {
+            scheme(services);
+            services.AddAuthorization(o => o.FallbackPolicy = o.DefaultPolicy);
+        })
+        .WithMiddleware(app =>
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+            endpoints?.Invoke(app);
+        });
 
     [TestCase(null, "http://127.0.0.1:8080/health/ready")]
     [TestCase("*:8081", "http://127.0.0.1:8081/health/ready")]

@@ -43,7 +43,8 @@ public sealed partial class NativeAotAppTests
             }, output.Enqueue, Path.Combine(published, "webapiaot"), "--urls", origin.AbsoluteUri.TrimEnd('/'));
             try
             {
-                var (status, body) = await WaitForPlainVerdictAsync(origin, process, output, cancellationToken);
+                // The built-in writer says only Healthy or Unhealthy: a failure is told by the log.
+                var (status, body) = await TemplateApp.WaitForVerdictAsync(origin, process, output, cancellationToken, failed: _ => output.Any(AttemptFailed().IsMatch));
 
                 Assert.That((status, body), Is.EqualTo((System.Net.HttpStatusCode.OK, "Healthy")), string.Join('\n', output));
                 Assert.That(output, Has.Some.Contains($"Page {origin}todos answered 200"), "the app's endpoint was warmed and logged as Verbose asks:\n" + string.Join('\n', output));
@@ -58,38 +59,6 @@ public sealed partial class NativeAotAppTests
         finally
         {
             Processes.DeleteQuietly(work);
-        }
-    }
-
-    /// <summary>Probes the built-in writer's plain text until it says Healthy, or the log says an attempt failed.</summary>
-    private static async Task<(System.Net.HttpStatusCode Status, string Body)> WaitForPlainVerdictAsync(Uri origin, System.Diagnostics.Process process,
-        ConcurrentQueue<string> output, CancellationToken cancellationToken)
-    {
-        using var client = new HttpClient { BaseAddress = origin, Timeout = TimeSpan.FromSeconds(5) };
-        while (true)
-        {
-            if (process.HasExited)
-            {
-                Assert.Fail($"the app exited with {process.ExitCode}:\n{string.Join('\n', output)}");
-            }
-            try
-            {
-                using var response = await client.GetAsync("/health/ready", cancellationToken);
-                var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                if (response.StatusCode == System.Net.HttpStatusCode.OK || output.Any(AttemptFailed().IsMatch))
-                {
-                    return (response.StatusCode, body);
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                Assert.Fail($"not ready in time:\n{string.Join('\n', output)}");
-            }
-            await Task.Delay(100, cancellationToken);
         }
     }
 

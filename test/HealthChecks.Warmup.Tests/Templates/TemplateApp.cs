@@ -82,10 +82,14 @@ internal static class TemplateApp
         return body;
     }
 
-    /// <summary>Probes readiness until the warm-up has succeeded or failed; <paramref name="host"/> is the Host the probe sends.</summary>
+    /// <summary>
+    /// Probes readiness until the warm-up has succeeded or failed; <paramref name="host"/> is the Host the probe sends,
+    /// <paramref name="failed"/> tells a failure from the body (by default the UI writer's JSON says so).
+    /// </summary>
     public static async Task<(HttpStatusCode Status, string Body)> WaitForVerdictAsync(Uri origin, System.Diagnostics.Process process, ConcurrentQueue<string> output,
-        CancellationToken cancellationToken, string? host = null)
+        CancellationToken cancellationToken, string? host = null, Func<string, bool>? failed = null)
     {
+        failed ??= body => body.Contains("\"state\":\"Failed\"", StringComparison.Ordinal);
         using var client = new HttpClient { BaseAddress = origin, Timeout = TimeSpan.FromSeconds(5) };
         client.DefaultRequestHeaders.Host = host;
         while (true)
@@ -98,7 +102,7 @@ internal static class TemplateApp
             {
                 using var response = await client.GetAsync("/health/ready", cancellationToken);
                 var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK || body.Contains("\"state\":\"Failed\"", StringComparison.Ordinal))
+                if (response.StatusCode == HttpStatusCode.OK || failed(body))
                 {
                     return (response.StatusCode, body);
                 }
