@@ -1,5 +1,6 @@
 using HealthChecks.Warmup.Discovery;
 using HealthChecks.Warmup.Fetching;
+using HealthChecks.Warmup.Fetching.InProcess;
 using HealthChecks.Warmup.Model;
 using HealthChecks.Warmup.Reporting;
 using Microsoft.Extensions.Logging;
@@ -22,10 +23,15 @@ internal static class ProbeReach
 
     private static readonly RequestVariant s_probe = new("probe", [new("User-Agent", UserAgent), new("Accept", "*/*")]);
 
-    public static async Task CheckAsync(string registration, IFetcher fetcher, IReadOnlyList<HealthEndpoints.Endpoint> endpoints, SiteAddress address,
-        ILogger logger, CancellationToken cancellationToken)
+    /// <summary>Asks each of the app's health endpoints in-process (nothing without its pipeline); never throws but for <paramref name="cancellationToken"/>.</summary>
+    public static async Task CheckAsync(string registration, WarmupApp app, SiteWarmupOptions options, SiteAddress address, ILogger logger, CancellationToken cancellationToken)
     {
-        foreach (var endpoint in endpoints)
+        if (app.Application.Pipeline is null)
+        {
+            return;
+        }
+        var fetcher = new InProcessFetcher(app.Application, options, app.RequestDefaults, app.Time);
+        foreach (var endpoint in app.HealthEndpoints())
         {
             if (HealthEndpoints.ProbeUrl(endpoint, address.BoundOrigins, address.Origin) is not { } url)
             {

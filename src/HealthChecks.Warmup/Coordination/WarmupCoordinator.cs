@@ -170,11 +170,8 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
             {
                 WarmupLog.PublicOriginNotSet(logger, Name, address.Origin, SiteWarmupOptions.SectionFor(Name) + ":BaseAddress");
             }
-            if (app.Application.Pipeline is not null)
-            {
-                // Beside the crawl, awaited once the verdict is published: a probe's answer is no verdict on the site.
-                _probeReach = ProbeReach.CheckAsync(Name, new InProcessFetcher(app.Application, options, app.RequestDefaults, _time), app.HealthEndpoints(), address, logger, stopping);
-            }
+            // Beside the crawl, awaited once the verdict is published: a probe's answer is no verdict on the site.
+            _probeReach = ProbeReach.CheckAsync(Name, app, options, address, logger, stopping);
         }
         using var span = WarmupTelemetry.StartAttempt(Name, attempt, address.Origin);
         var started = _time.GetTimestamp();

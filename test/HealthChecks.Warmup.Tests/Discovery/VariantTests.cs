@@ -14,13 +14,14 @@ namespace HealthChecks.Warmup.Tests.Discovery;
 [TestFixture]
 public sealed class VariantTests
 {
-    /// <summary>A page linking to another, with a stylesheet; each request's path, culture and X-Device recorded as the app ran it.</summary>
+    /// <summary>A page linking to another, with a stylesheet; each crawl request's path, culture and X-Device recorded as the app ran it.</summary>
     private static FixtureSite Site(ConcurrentQueue<string> seen, Action<SiteWarmupOptions> configure, bool localized = false) => new FixtureSite { Configure = configure }
         // UseRequestLocalization first: the recorder after it sees the culture the request runs in.
         .WithMiddleware(app => _ = localized ? app.UseRequestLocalization() : app)
         .WithMiddleware(app => app.Use(async (context, next) =>
         {
-            if (context.Request.Headers.UserAgent.ToString().StartsWith("HealthChecks.Warmup/", StringComparison.Ordinal))
+            var userAgent = context.Request.Headers.UserAgent.ToString();
+            if (userAgent.StartsWith("HealthChecks.Warmup/", StringComparison.Ordinal) && userAgent != HealthChecks.Warmup.Coordination.ProbeReach.UserAgent)
             {
                 seen.Enqueue($"{context.Request.Path}|{CultureInfo.CurrentUICulture.Name}|{context.Request.Headers["X-Device"]}");
             }
