@@ -8,8 +8,9 @@ using Microsoft.Extensions.Logging;
 namespace HealthChecks.Warmup.Coordination;
 
 /// <summary>
-/// Whether a probe reaches the app's health checks: each health endpoint is asked for once in-process,
-/// as a probe asks — at the bound address, with no user and no cookie. An answer that stands in front of
+/// Whether a probe reaches the app's health checks: each health endpoint is asked for once in-process once
+/// the first attempt is judged (nothing runs beside the crawl), as a probe asks — at the bound address,
+/// with no user and no cookie. An answer that stands in front of
 /// the checks is a warning, since the verdict the warm-up keeps is then never what the probe sees: a
 /// redirect to a sign-in page (a fallback authorization policy covers the endpoint) counts as ready to
 /// Kubernetes, which treats any 2xx or 3xx as success, so cold instances take traffic; a 401 or 403, or host

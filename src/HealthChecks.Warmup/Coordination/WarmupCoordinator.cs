@@ -26,9 +26,8 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
     private WarmupSnapshot _snapshot = WarmupSnapshot.Initial;
     private int _attempt;
     private int _verboseLoggedAttempt;
-    private bool _originChecked;
-    // Whether probes reach the health checks, asked once beside the first crawl.
-    private Task _probeReach = Task.CompletedTask;
+    // Where to ask whether probes reach the health checks, until asked.
+    private SiteAddress? _probeAt;
 
     public string Name { get; } = name;
 
@@ -120,10 +119,13 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
                 await progressLog;
             }
         }
-        // Published only now: once a probe sees the latch, the crawl (its frontier, its per-URL
-        // outcomes) is already unreachable.
+        // Published only now: once a probe sees the latch, the crawl (its frontier, its outcomes) is unreachable.
         Publish(judged);
-        await _probeReach;
+        if (_probeAt is { } probed)
+        {
+            _probeAt = null; // Once, after the first verdict, so nothing runs beside the crawl.
+            await ProbeReach.CheckAsync(Name, app, options, probed, logger, stopping);
+        }
         if (judged.State == WarmupState.Succeeded && measureSlowest is not null)
         {
             await MeasureSlowestAsync(measureSlowest, stopping);
@@ -163,15 +165,13 @@ internal sealed class WarmupCoordinator(string name, SiteWarmupOptions options, 
                 "The application's request pipeline was not captured: AddSiteWarmup needs an ASP.NET Core web host (WebApplication or ConfigureWebHost).");
         }
         var address = app.Address(options);
-        if (!_originChecked)
+        if (attempt == 1)
         {
-            _originChecked = true;
             if (address.Source != SiteAddressSource.BaseAddress && address.CachesByHost)
             {
                 WarmupLog.PublicOriginNotSet(logger, Name, address.Origin, SiteWarmupOptions.SectionFor(Name) + ":BaseAddress");
             }
-            // Beside the crawl, awaited once the verdict is published: a probe's answer is no verdict on the site.
-            _probeReach = ProbeReach.CheckAsync(Name, app, options, address, logger, stopping);
+            _probeAt = address;
         }
         using var span = WarmupTelemetry.StartAttempt(Name, attempt, address.Origin);
         var started = _time.GetTimestamp();
