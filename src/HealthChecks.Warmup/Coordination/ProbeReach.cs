@@ -13,8 +13,9 @@ namespace HealthChecks.Warmup.Coordination;
 /// with no user and no cookie. An answer that stands in front of
 /// the checks is a warning, since the verdict the warm-up keeps is then never what the probe sees: a
 /// redirect to a sign-in page (a fallback authorization policy covers the endpoint) counts as ready to
-/// Kubernetes, which treats any 2xx or 3xx as success, so cold instances take traffic; a 401 or 403, or host
-/// filtering's 400, keeps them unready for good. Any other answer, a 404 among them (the probe's address
+/// Kubernetes, which treats any 2xx or 3xx as success, so cold instances take traffic — as does a redirect to
+/// another host, which it does not follow; a redirect to a scheme and port the app does not listen on (HTTPS
+/// redirection where TLS ends before the app), a 401 or 403, or host filtering's 400 keeps them unready for good. Any other answer, a 404 among them (the probe's address
 /// may not be the one the endpoint's host names), is not held against the app.
 /// </summary>
 internal static class ProbeReach
@@ -39,7 +40,7 @@ internal static class ProbeReach
                 continue;
             }
             var answer = await fetcher.FetchAsync(new CrawlRequest(url, UrlKind.Page, Depth: 0, Referrer: null, IsEntry: false, RedirectHops: 0, Variant: s_probe), cancellationToken);
-            if (Blocked(answer, url, address.HostFiltering) is { } consequence)
+            if (Blocked(answer, url, address) is { } consequence)
             {
                 WarmupLog.ProbeBlocked(logger, registration, url, answer.StatusCode ?? 0, answer.Location is { } location ? $" (Location: {location})" : "", consequence);
             }
@@ -47,28 +48,48 @@ internal static class ProbeReach
     }
 
     /// <summary>What a probe's <paramref name="answer"/> costs when it is not the health checks' own; <see langword="null"/> when it is, or may be.</summary>
-    internal static string? Blocked(FetchResult answer, Uri url, bool hostFiltering)
+    internal static string? Blocked(FetchResult answer, Uri url, SiteAddress address)
     {
         if (answer.ReachedHealthCheck || answer.Failure != FetchFailure.None || answer.StatusCode is not { } status)
         {
             return null;
         }
-        if (status is >= 300 and < 400 && answer.Location is { } location && !SamePath(url, location))
+        if (status is >= 300 and < 400 && answer.Location is { } location && Uri.TryCreate(url, location, out var target))
         {
-            return "Kubernetes counts a redirect as ready, so instances take traffic while cold. Let probes through: MapHealthChecks(...).AllowAnonymous() (a fallback authorization policy covers every endpoint without it)";
+            return Redirected(url, target, address.Listening);
         }
         if (status is 401 or 403)
         {
             return "probes fail, so instances are never ready. Let probes through: MapHealthChecks(...).AllowAnonymous()";
         }
-        if (status == 400 && hostFiltering)
+        if (status == 400 && address.HostFiltering)
         {
             return "host filtering refuses a probe that sends the instance's address as its Host, so instances are never ready. Name that address in AllowedHosts, or send the site's host with the probe (Kubernetes: httpGet.httpHeaders)";
         }
         return null;
     }
 
-    /// <summary>A redirect to the same path (to https, to another host) that a probe follows to the checks.</summary>
-    private static bool SamePath(Uri url, string location) =>
-        Uri.TryCreate(url, location, out var target) && string.Equals(target.AbsolutePath, url.AbsolutePath, StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// What a redirect costs, judged as the kubelet follows one: a redirect to another host name is not
+    /// followed and counts as success; one to the same host name is followed, whatever its scheme and port.
+    /// </summary>
+    private static string? Redirected(Uri url, Uri target, IReadOnlyList<Uri> listening)
+    {
+        if (!string.Equals(target.IdnHost, url.IdnHost, StringComparison.OrdinalIgnoreCase))
+        {
+            return "Kubernetes counts a redirect to another host as ready without following it, so instances take traffic while cold. Keep health endpoints out of the redirect (a canonical-host rule: skip their paths), or send that host with the probe (Kubernetes: httpGet.httpHeaders)";
+        }
+        if (listening.Count > 0 && !listening.Any(origin => SameSchemeAndPort(origin, target)))
+        {
+            return $"probes follow it to {target.Scheme} on port {target.Port}, where the app does not listen, so instances are never ready. Where TLS ends before the app, drop UseHttpsRedirection (or its HTTPS port setting); or keep health endpoints out of it (app.UseWhen)";
+        }
+        if (!string.Equals(target.AbsolutePath, url.AbsolutePath, StringComparison.OrdinalIgnoreCase))
+        {
+            return "Kubernetes counts a redirect as ready, so instances take traffic while cold. Let probes through: MapHealthChecks(...).AllowAnonymous() (a fallback authorization policy covers every endpoint without it)";
+        }
+        return null;
+    }
+
+    private static bool SameSchemeAndPort(Uri origin, Uri target) =>
+        string.Equals(origin.Scheme, target.Scheme, StringComparison.OrdinalIgnoreCase) && origin.Port == target.Port;
 }

@@ -28,6 +28,9 @@ internal sealed record SiteAddress(Uri Origin, SiteAddressSource Source, IReadOn
     /// <summary>The concrete hosts of a restricted <c>AllowedHosts</c>; empty when any host is allowed.</summary>
     public IReadOnlyList<string> AllowedHosts { get; init; } = [];
 
+    /// <summary>Every origin the server listens on, whichever the transport; only their schemes and ports are sure.</summary>
+    public IReadOnlyList<Uri> Listening { get; init; } = [];
+
     /// <summary>Whether host filtering restricts the hosts the app answers.</summary>
     public bool HostFiltering { get; init; }
 
@@ -77,7 +80,7 @@ internal sealed record SiteAddress(Uri Origin, SiteAddressSource Source, IReadOn
 
         if (!inProcess)
         {
-            return new SiteAddress(origin, source, [], []) { AllowedHosts = concrete, HostFiltering = filtering, CachesByHost = cachesByHost };
+            return new SiteAddress(origin, source, [], []) { AllowedHosts = concrete, HostFiltering = filtering, CachesByHost = cachesByHost, Listening = [.. ServerOrigins(server)] };
         }
         // In-process, links to the bound address and to the public host are the same site.
         List<Uri> boundOrigins = [.. ServerOrigins(server).Where(o => o != origin)];
@@ -91,6 +94,7 @@ internal sealed record SiteAddress(Uri Origin, SiteAddressSource Source, IReadOn
             AllowedHosts = concrete,
             HostFiltering = filtering,
             CachesByHost = cachesByHost,
+            Listening = [.. ServerOrigins(server)],
         };
     }
 

@@ -65,6 +65,65 @@ public sealed class ProbeReachTests
     }
 
     [Test]
+    public async Task HttpsRedirection_ToAPortTheAppDoesNotListenOn_FailsProbes_AndTheWarmupSaysSo()
+    {
+        // TLS ends at the ingress, yet the app redirects to https on 443 (ASPNETCORE_HTTPS_PORT): the kubelet
+        // follows a redirect to the same host name, to a port nothing in the pod listens on.
+        await using var site = await new FixtureSite()
+            .Html("/", "<p>home</p>")
+            .WithServices(services => services.AddHttpsRedirection(o => o.HttpsPort = 443))
+            .WithMiddleware(app => app.UseHttpsRedirection())
+            .StartAsync();
+
+        await site.Coordinator.Finished.WaitAsync(TimeSpan.FromSeconds(30)); // the test's client would follow the probe's redirect
+
+        var blocked = site.Logs.Named("ProbeBlocked").Single();
+        Assert.That(blocked.Message, Does.Contain($"{site.Address}health/ready is answered 307 (Location: https://127.0.0.1/health/ready)")
+            .And.Contain("probes follow it to https on port 443, where the app does not listen").And.Contain("UseHttpsRedirection"));
+    }
+
+    [Test]
+    public async Task ACanonicalHostRedirect_CountsProbesAsReady_AndTheWarmupSaysSo()
+    {
+        // The site's own rule: any other host is sent to www.example.test, the instance's address among them.
+        await using var site = await new FixtureSite { Configure = o => o.BaseAddress = new Uri("http://www.example.test/") }
+            .Html("/", "<p>home</p>")
+            .WithMiddleware(app => app.Use((context, next) =>
+            {
+                if (context.Request.Host.Host == "www.example.test")
+                {
+                    return next(context);
+                }
+                context.Response.Redirect($"http://www.example.test{context.Request.Path}", permanent: true);
+                return Task.CompletedTask;
+            }))
+            .StartAsync();
+
+        await site.Coordinator.Finished.WaitAsync(TimeSpan.FromSeconds(30)); // the test's client would follow the probe's redirect
+
+        Assert.That(site.Logs.Named("ProbeBlocked").Single().Message, Does.Contain("is answered 301 (Location: http://www.example.test/health/ready)")
+            .And.Contain("Kubernetes counts a redirect to another host as ready without following it"));
+    }
+
+    [TestCase("https://127.0.0.1:8443/health/ready", null, TestName = "To https where the app listens, same path: followed to the checks")]
+    [TestCase("https://127.0.0.1/health/ready", "where the app does not listen", TestName = "To https on 443, which nothing binds")]
+    [TestCase("/login?ReturnUrl=%2Fhealth%2Fready", "Kubernetes counts a redirect as ready", TestName = "To a sign-in page on the same host")]
+    [TestCase("https://login.example.test/authorize", "to another host", TestName = "To an identity provider")]
+    public void ARedirect_IsJudgedAsTheKubeletFollowsIt(string location, string? consequence)
+    {
+        var url = new Uri("http://127.0.0.1:8080/health/ready");
+        var address = new SiteAddress(new Uri("http://127.0.0.1:8080/"), SiteAddressSource.Server, [new Uri("https://127.0.0.1:8443/")], [])
+        {
+            Listening = [new Uri("http://127.0.0.1:8080/"), new Uri("https://127.0.0.1:8443/")],
+        };
+        using var answer = new HealthChecks.Warmup.Fetching.FetchResult { StatusCode = 307, Location = location };
+
+        var blocked = HealthChecks.Warmup.Coordination.ProbeReach.Blocked(answer, url, address);
+
+        Assert.That(blocked, consequence is null ? Is.Null : Does.Contain(consequence));
+    }
+
+    [Test]
     public async Task AProbeThatReachesTheChecks_IsNotMentioned()
     {
         await using var site = await new FixtureSite().Html("/", "<p>home</p>").StartAsync();
