@@ -15,7 +15,9 @@ namespace HealthChecks.Warmup.Coordination;
 /// redirect to a sign-in page (a fallback authorization policy covers the endpoint) counts as ready to
 /// Kubernetes, which treats any 2xx or 3xx as success, so cold instances take traffic — as does a redirect to
 /// another host, which it does not follow; a redirect to a scheme and port the app does not listen on (HTTPS
-/// redirection where TLS ends before the app), a 401 or 403, or host filtering's 400 keeps them unready for good. Any other answer, a 404 among them (the probe's address
+/// redirection where TLS ends before the app), a 401 or 403, or host filtering's 400 keeps them unready for good.
+/// And when every endpoint answers 200 without this registration's check (a predicate selecting a tag it
+/// lacks), no probe waits for the warm-up at all. Any other answer, a 404 among them (the probe's address
 /// may not be the one the endpoint's host names), is not held against the app.
 /// </summary>
 internal static class ProbeReach
@@ -33,19 +35,42 @@ internal static class ProbeReach
             return;
         }
         var fetcher = new InProcessFetcher(app.Application, options, app.RequestDefaults, app.Time);
+        var without = new List<string>();
+        var reachedOrUnknown = false;
         foreach (var endpoint in app.HealthEndpoints())
         {
             if (HealthEndpoints.ProbeUrl(endpoint, address.BoundOrigins, address.Origin) is not { } url)
             {
+                reachedOrUnknown = true;
                 continue;
             }
             var answer = await fetcher.FetchAsync(new CrawlRequest(url, UrlKind.Page, Depth: 0, Referrer: null, IsEntry: false, RedirectHops: 0, Variant: s_probe), cancellationToken);
             if (Blocked(answer, url, address) is { } consequence)
             {
                 WarmupLog.ProbeBlocked(logger, registration, url, answer.StatusCode ?? 0, answer.Location is { } location ? $" (Location: {location})" : "", consequence);
+                reachedOrUnknown = true;
+            }
+            else if (AnsweredWithout(answer, registration))
+            {
+                without.Add(endpoint.Path);
+            }
+            else
+            {
+                reachedOrUnknown = true;
             }
         }
+        if (!reachedOrUnknown && without.Count > 0)
+        {
+            WarmupLog.CheckNotProbed(logger, registration, string.Join(", ", without));
+        }
     }
+
+    /// <summary>
+    /// The health checks answered 200 and the check of <paramref name="registration"/> was not among them:
+    /// the endpoint's predicate leaves it out. A 503 may be a rate limiter's, so it tells nothing.
+    /// </summary>
+    private static bool AnsweredWithout(FetchResult answer, string registration) =>
+        answer is { Failure: FetchFailure.None, StatusCode: 200 } && !answer.ReachedChecks.Contains(registration, StringComparer.Ordinal);
 
     /// <summary>What a probe's <paramref name="answer"/> costs when it is not the health checks' own; <see langword="null"/> when it is, or may be.</summary>
     internal static string? Blocked(FetchResult answer, Uri url, SiteAddress address)

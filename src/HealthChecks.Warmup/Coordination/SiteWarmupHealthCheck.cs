@@ -25,7 +25,7 @@ internal sealed class SiteWarmupHealthCheck(WarmupCoordinator coordinator, IHttp
         {
             // The warm-up reached a health endpoint of its own app: it must never wait for itself. The
             // crawler learns from the feature that this answer is no verdict on the site.
-            warmupRequest.ReachedHealthCheck = true;
+            warmupRequest.Reached(context.Registration.Name);
             return Task.FromResult(OwnRequest);
         }
         if (httpContext is not null && OwnRequestMarker.IsOwn(httpContext.Request.Headers[OwnRequestMarker.Header]))

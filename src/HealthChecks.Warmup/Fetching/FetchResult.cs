@@ -48,6 +48,9 @@ internal sealed class FetchResult : IDisposable
     /// </summary>
     public bool ReachedHealthCheck { get; init; }
 
+    /// <summary>Which registrations' checks answered, when <see cref="ReachedHealthCheck"/> and known (in-process only).</summary>
+    public IReadOnlyList<string> ReachedChecks { get; init; } = [];
+
     /// <summary>Returns the body's array to the pool.</summary>
     public void Dispose() => Captured?.Dispose();
 

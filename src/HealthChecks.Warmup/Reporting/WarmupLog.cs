@@ -84,6 +84,9 @@ internal static partial class WarmupLog
     [LoggerMessage(32, LogLevel.Warning, "Site warm-up {Registration}: a probe of {Url} is answered {Status}{Location}, not by the health checks: {Consequence}", EventName = "ProbeBlocked")]
     public static partial void ProbeBlocked(ILogger logger, string registration, Uri url, int status, string location, string consequence);
 
+    [LoggerMessage(33, LogLevel.Warning, "Site warm-up {Registration}: no health endpoint runs its check ({Paths} answered without it), so no probe waits for the site to be warm. Give it the tag the readiness endpoint's Predicate selects: AddSiteWarmup(tags: [\"ready\"])", EventName = "CheckNotProbed")]
+    public static partial void CheckNotProbed(ILogger logger, string registration, string paths);
+
     [LoggerMessage(28, LogLevel.Information, "Site warm-up {Registration} bought {Page}: {ColdMs} ms cold, {WarmMs} ms warm", EventName = "PageTimed")]
     public static partial void PageTimed(ILogger logger, string registration, string page, long coldMs, long warmMs);
 

@@ -105,6 +105,58 @@ public sealed class ProbeReachTests
             .And.Contain("Kubernetes counts a redirect to another host as ready without following it"));
     }
 
+    [Test]
+    public async Task AReadinessEndpointThatSelectsByTag_LeavesOutTheUntaggedWarmup_AndTheWarmupSaysSo()
+    {
+        // The usual readiness/liveness pair; the warm-up added as the README shows, without the tag.
+        await using var site = await new FixtureSite { ReadinessPredicate = check => check.Tags.Contains("ready") }
+            .Html("/", "<p>home</p>")
+            .WithMiddleware(app => app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }))
+            .StartAsync();
+
+        await site.WaitUntilFinishedAsync();
+
+        var notProbed = site.Logs.Named("CheckNotProbed").Single();
+        Assert.That(notProbed.Level, Is.EqualTo(LogLevel.Warning));
+        Assert.That(notProbed.Message, Does.Contain("no health endpoint runs its check (/health/live, /health/ready answered without it)")
+            .And.Contain("AddSiteWarmup(tags: [\"ready\"])"));
+        Assert.That(site.Logs.Named("ProbeBlocked"), Is.Empty);
+    }
+
+    [Test]
+    public async Task AReadinessEndpointThatSelectsTheWarmupsTag_IsNotMentioned()
+    {
+        await using var site = await new FixtureSite { Tags = ["ready"], ReadinessPredicate = check => check.Tags.Contains("ready") }
+            .Html("/", "<p>home</p>")
+            .WithMiddleware(app => app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }))
+            .StartAsync();
+
+        await site.WaitUntilFinishedAsync();
+
+        Assert.That(site.ProbeChecks.Select(r => r.PathAndQuery), Is.EquivalentTo(new[] { "/health/live", "/health/ready" }));
+        Assert.That(site.Logs.Named("CheckNotProbed"), Is.Empty);
+    }
+
+    [Test]
+    public async Task AnEndpointThatRunsAnotherRegistrationOnly_IsNotThisOnesProbe()
+    {
+        // Two warm-ups; the endpoint runs the other's check, so this one gates nothing.
+        await using var site = await new FixtureSite { ReadinessPredicate = check => check.Name == "cdn" }
+            .Html("/", "<p>home</p>")
+            .WithServices(services => services.AddHealthChecks().AddSiteWarmup(o =>
+            {
+                o.DiscoverSitemaps = false;
+                o.WarmServer = false;
+                o.RepeatRequests = false;
+                o.SlowestPages = 0;
+            }, name: "cdn"))
+            .StartAsync();
+
+        await site.WaitUntilFinishedAsync();
+
+        Assert.That(site.Logs.Named("CheckNotProbed").Select(e => e.Message), Has.Exactly(1).Items.And.All.StartsWith("Site warm-up site-warmup:"));
+    }
+
     [TestCase("https://127.0.0.1:8443/health/ready", null, TestName = "To https where the app listens, same path: followed to the checks")]
     [TestCase("https://127.0.0.1/health/ready", "where the app does not listen", TestName = "To https on 443, which nothing binds")]
     [TestCase("/login?ReturnUrl=%2Fhealth%2Fready", "Kubernetes counts a redirect as ready", TestName = "To a sign-in page on the same host")]
@@ -154,6 +206,7 @@ public sealed class ProbeReachTests
         Assert.That(site.ProbeChecks.Select(r => r.PathAndQuery), Is.EquivalentTo(new[] { "/health/live", "/healthz", "/health/ready" }));
         // The fixture's own /health/ready is under the fallback policy: that one, and only that one.
         Assert.That(site.Logs.Named("ProbeBlocked").Select(e => e.Message), Has.Exactly(1).Items.And.All.Contains("/health/ready is answered 302"));
+        Assert.That(site.Logs.Named("CheckNotProbed"), Is.Empty, "/healthz runs it");
     }
 
     /// <summary>The fixture under authentication (<paramref name="scheme"/>) and a fallback policy that requires a signed-in user everywhere.</summary>

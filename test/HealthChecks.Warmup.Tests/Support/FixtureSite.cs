@@ -42,6 +42,12 @@ internal sealed class FixtureSite : IAsyncDisposable
 
     public Action<SiteWarmupOptions>? Configure { get; set; }
 
+    /// <summary>The warm-up's tags (<c>AddSiteWarmup(tags: …)</c>); none by default.</summary>
+    public IReadOnlyList<string>? Tags { get; init; }
+
+    /// <summary>Which checks <c>/health/ready</c> runs; all of them by default.</summary>
+    public Func<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration, bool>? ReadinessPredicate { get; init; }
+
     public FixtureSite Html(string path, string html, int status = 200) =>
         Route(path, context => Write(context, status, "text/html; charset=utf-8", html));
 
@@ -112,7 +118,7 @@ internal sealed class FixtureSite : IAsyncDisposable
             options.WarmServer = false;
             options.SlowestPages = 0;
             Configure?.Invoke(options);
-        });
+        }, tags: Tags);
         foreach (var configure in _services)
         {
             configure(builder.Services);
@@ -130,7 +136,7 @@ internal sealed class FixtureSite : IAsyncDisposable
         {
             configure(app);
         }
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { ResponseWriter = UIResponseWriter.WriteHealthCheckUIResponse });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { ResponseWriter = UIResponseWriter.WriteHealthCheckUIResponse, Predicate = ReadinessPredicate });
         app.Use(async (context, next) =>
         {
             if (context.GetEndpoint() is not null)

@@ -140,6 +140,7 @@ internal sealed class InProcessFetcher(InProcessApplication application, SiteWar
         Failure = brokenBy is null ? FetchFailure.None : FetchFailure.Exception,
         Error = brokenBy is null ? null : FetchResult.Describe(brokenBy),
         ReachedHealthCheck = marker.ReachedHealthCheck,
+        ReachedChecks = marker.ReachedChecks,
     };
 
     private static FeatureCollection CreateFeatures(CrawlRequest request, IDictionary<string, string> extraHeaders, InProcessResponse response,

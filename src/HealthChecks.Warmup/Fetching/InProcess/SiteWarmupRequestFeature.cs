@@ -6,6 +6,38 @@ namespace HealthChecks.Warmup.Fetching.InProcess;
 /// </summary>
 internal sealed class SiteWarmupRequestFeature
 {
-    /// <summary>Set when the request reached one of the app's health checks of the warm-up (a health endpoint).</summary>
-    public bool ReachedHealthCheck { get; set; }
+    private readonly List<string> _reached = [];
+
+    /// <summary>Whether the request reached one of the app's health checks of the warm-up (a health endpoint).</summary>
+    public bool ReachedHealthCheck
+    {
+        get
+        {
+            lock (_reached)
+            {
+                return _reached.Count > 0;
+            }
+        }
+    }
+
+    /// <summary>The registrations whose warm-up check the request reached (a health endpoint runs its checks side by side).</summary>
+    public IReadOnlyList<string> ReachedChecks
+    {
+        get
+        {
+            lock (_reached)
+            {
+                return _reached.Count == 0 ? [] : [.. _reached];
+            }
+        }
+    }
+
+    /// <summary>Records that the check of <paramref name="registration"/> answered this request.</summary>
+    public void Reached(string registration)
+    {
+        lock (_reached)
+        {
+            _reached.Add(registration);
+        }
+    }
 }
