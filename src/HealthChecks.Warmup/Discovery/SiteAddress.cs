@@ -78,12 +78,13 @@ internal sealed record SiteAddress(Uri Origin, SiteAddressSource Source, IReadOn
             (origin, source) = (bound, SiteAddressSource.Server);
         }
 
+        List<Uri> listening = [.. ServerOrigins(server)];
         if (!inProcess)
         {
-            return new SiteAddress(origin, source, [], []) { AllowedHosts = concrete, HostFiltering = filtering, CachesByHost = cachesByHost, Listening = [.. ServerOrigins(server)] };
+            return new SiteAddress(origin, source, [], []) { AllowedHosts = concrete, HostFiltering = filtering, CachesByHost = cachesByHost, Listening = listening };
         }
         // In-process, links to the bound address and to the public host are the same site.
-        List<Uri> boundOrigins = [.. ServerOrigins(server).Where(o => o != origin)];
+        List<Uri> boundOrigins = [.. listening.Where(o => o != origin)];
         List<string> publicHosts = source == SiteAddressSource.Server ? [] : [origin.IdnHost];
         if (options.Hosts.Count == 0)
         {
@@ -94,7 +95,7 @@ internal sealed record SiteAddress(Uri Origin, SiteAddressSource Source, IReadOn
             AllowedHosts = concrete,
             HostFiltering = filtering,
             CachesByHost = cachesByHost,
-            Listening = [.. ServerOrigins(server)],
+            Listening = listening,
         };
     }
 
