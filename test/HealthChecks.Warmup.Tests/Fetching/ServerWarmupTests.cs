@@ -76,6 +76,27 @@ public sealed class ServerWarmupTests
     }
 
     [Test]
+    public async Task APageWithAServerComponent_GetsACircuitStarted_AndOneThatCannotStart_IsSaidNotJudged()
+    {
+        // A page as a Blazor Web App renders one (a server component's marker, blazor.web.js), on a site
+        // with no hub: the circuit's negotiation answers 404.
+        var network = new ConcurrentQueue<(string Path, string Host, string Encoding, int Status)>();
+        await using var site = await new FixtureSite { Configure = o => (o.WarmServer, o.MaxConcurrency) = (true, 1) }
+            .Html("/", """<link rel="icon" href="/favicon.png"><!--Blazor:{"type":"server","sequence":0,"descriptor":"d"}--><script src="/_framework/blazor.web.js"></script>""")
+            .File("/favicon.png", "image/png")
+            .File("/_framework/blazor.web.js", "text/javascript")
+            .Route("/_blazor/initializers", context => context.Response.WriteAsJsonAsync(Array.Empty<string>()))
+            .WithMiddleware(app => RecordOverTheNetwork(app, network))
+            .StartAsync();
+
+        var probe = await site.WaitForVerdictAsync();
+
+        Assert.That(probe.Status, Is.EqualTo(HttpStatusCode.OK), probe.Json);
+        Assert.That(probe.Data.GetProperty("serverWarmup").GetString(), Does.Match(@" in \d+ ms; no Blazor circuit: POST /_blazor/negotiate answered 404$"));
+        Assert.That(network.Select(n => n.Path).TakeLast(2), Is.EqualTo(new[] { "/", "/_blazor/negotiate" }), "the page's markers read afresh, then the hub asked for a connection");
+    }
+
+    [Test]
     public async Task PagesThatDeclareAnIcon_GetNoFaviconGuess()
     {
         // Browsers ask for /favicon.ico only on a page that declares no icon; this site's only page declares one.

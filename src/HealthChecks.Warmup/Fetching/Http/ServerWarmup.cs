@@ -19,7 +19,8 @@ namespace HealthChecks.Warmup.Fetching.Http;
 /// page took cold (12 ms for each of the first two stylesheets of a fresh mvc app); and <c>/favicon.ico</c>,
 /// which browsers ask for on a page that declares no icon (6–14 ms on a fresh webapp's first visit), when the
 /// crawl read such a page and did not reach it — a guess, never a failure. The entry page first, then the rest four at a time
-/// (<see cref="Concurrency"/>). Bounded in number and time; judged like resources (a 5xx or an error fails the
+/// (<see cref="Concurrency"/>). Where the crawl reached <c>_blazor/initializers</c>, one Blazor circuit after them
+/// (<see cref="BlazorCircuit"/>, not judged). Bounded in number and time; judged like resources (a 5xx or an error fails the
 /// attempt, naming the server warm-up); skipped, with the reason, when the server is not Kestrel or has
 /// no address to reach over TCP.
 /// </summary>
@@ -128,7 +129,29 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
                 }
             }
         }
-        return new(outcomes, $"{outcomes.Count} requests to {string.Join(", ", targets.Select(t => t.GetLeftPart(UriPartial.Authority)))} in {(long)time.GetElapsedTime(started).TotalMilliseconds} ms", Skipped: false);
+        var circuit = CircuitPage(report) is { } circuitPage
+            ? "; " + await BlazorCircuit.StartAsync(client, targets[0], circuitPage.Pages, circuitPage.DocumentBase, cancellationToken)
+            : "";
+        return new(outcomes, $"{outcomes.Count} requests to {string.Join(", ", targets.Select(t => t.GetLeftPart(UriPartial.Authority)))} in {(long)time.GetElapsedTime(started).TotalMilliseconds} ms{circuit}", Skipped: false);
+    }
+
+    /// <summary>
+    /// Where a Blazor circuit starts: when the crawl reached <c>_blazor/initializers</c> (answered 200), the
+    /// entry page, where visitors arrive, if it holds a server component, else the page that URL came
+    /// from; and the document base it was resolved against.
+    /// </summary>
+    private static (IReadOnlyList<Uri> Pages, Uri DocumentBase)? CircuitPage(WarmupReport report)
+    {
+        const string initializers = "_blazor/initializers";
+        var outcome = report.Outcomes.FirstOrDefault(o => o is { Kind: UrlKind.Resource, StatusCode: 200, Referrer: not null }
+            && o.Url.EndsWith(initializers, StringComparison.Ordinal) && Uri.IsWellFormedUriString(o.Referrer, UriKind.Absolute));
+        if (outcome is null)
+        {
+            return null;
+        }
+        var entry = report.Outcomes.FirstOrDefault(o => o is { IsEntry: true, Kind: UrlKind.Page, StatusCode: 200 });
+        List<Uri> pages = [.. new[] { entry?.Url, outcome.Referrer }.OfType<string>().Distinct(StringComparer.Ordinal).Select(u => new Uri(u))];
+        return (pages, new Uri(outcome.Url[..^initializers.Length]));
     }
 
     /// <summary>
