@@ -23,11 +23,6 @@ internal static partial class HtmlLinkExtractor
     {
         public const string InitializersPath = "_blazor/initializers";
 
-        private const string MarkerStart = "<!--Blazor:";
-
-        // A marker's type comes first in its JSON: only the start of each marker is read, never its (long) state.
-        private const int MarkerTypeWithin = 64;
-
         /// <summary>The Blazor script <paramref name="src"/> names (fingerprinted or not), or <see langword="null"/>.</summary>
         public static BlazorScript? ScriptOf(string? src)
         {
@@ -59,11 +54,11 @@ internal static partial class HtmlLinkExtractor
 
         private static bool HasInteractiveServerMarker(ReadOnlySpan<char> markup)
         {
-            for (var at = markup.IndexOf(MarkerStart, StringComparison.Ordinal); at >= 0; at = markup.IndexOf(MarkerStart, StringComparison.Ordinal))
+            const string start = Fetching.Http.BlazorCircuit.MarkerStart;
+            for (var at = markup.IndexOf(start, StringComparison.Ordinal); at >= 0; at = markup.IndexOf(start, StringComparison.Ordinal))
             {
-                markup = markup[(at + MarkerStart.Length)..];
-                var head = markup[..Math.Min(markup.Length, MarkerTypeWithin)];
-                if (head.Contains("\"type\":\"server\"", StringComparison.Ordinal) || head.Contains("\"type\":\"auto\"", StringComparison.Ordinal))
+                markup = markup[(at + start.Length)..];
+                if (Fetching.Http.BlazorCircuit.IsServerOrAuto(markup))
                 {
                     return true;
                 }
